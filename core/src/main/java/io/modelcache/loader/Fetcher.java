@@ -1,0 +1,145 @@
+package io.modelcache.loader;
+
+import io.modelcache.manifest.ChunkEntry;
+import io.modelcache.partition.PartitionEntity;
+import io.modelcache.partition.PartitionEntity.ChunkData;
+import io.modelcache.partition.PartitionEntity.ChunkUnavailable;
+import io.modelcache.partition.PartitionEntity.FetchReply;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+
+/**
+ * One worker of a load's router: asks partitions for chunks one at a time, places each where it belongs
+ * (unless the serializer already did) and checks its CRC32C.
+ *
+ * <p>Keeping one chunk in flight per fetcher is what makes the router's size the load parallelism.
+ */
+final class Fetcher extends AbstractBehavior<Fetcher.Command> {
+
+    sealed interface Command {
+    }
+
+    /** Fetch one chunk from one partition and tell {@code replyTo} how it went. */
+    record FetchChunk(int chunkId, ChunkEntry chunk, ActorRef<PartitionEntity.Command> partition,
+                      ActorRef<Outcome> replyTo) implements Command {
+    }
+
+    /** How one chunk request ended. */
+    sealed interface Outcome {
+        int chunkId();
+    }
+
+    record Fetched(int chunkId, long bytes) implements Outcome {
+    }
+
+    record FetchFailed(int chunkId, String reason) implements Outcome {
+    }
+
+    private record Answered(FetchReply reply) implements Command {
+    }
+
+    private record TimedOut(int chunkId) implements Command {
+    }
+
+    private final long loadId;
+    private final LoadDestination destination;
+    private final Duration chunkTimeout;
+    private final TimerScheduler<Command> timers;
+    private final ActorRef<FetchReply> replies;
+    private final ArrayDeque<FetchChunk> queue = new ArrayDeque<>();
+    private FetchChunk current;
+
+    static Behavior<Command> create(long loadId, LoadDestination destination, Duration chunkTimeout) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+            new Fetcher(context, timers, loadId, destination, chunkTimeout)));
+    }
+
+    private Fetcher(ActorContext<Command> context, TimerScheduler<Command> timers, long loadId,
+                    LoadDestination destination, Duration chunkTimeout) {
+        super(context);
+        this.timers = timers;
+        this.loadId = loadId;
+        this.destination = destination;
+        this.chunkTimeout = chunkTimeout;
+        this.replies = context.messageAdapter(FetchReply.class, Answered::new);
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+            .onMessage(FetchChunk.class, this::onFetchChunk)
+            .onMessage(Answered.class, this::onAnswered)
+            .onMessage(TimedOut.class, this::onTimedOut)
+            .build();
+    }
+
+    private Behavior<Command> onFetchChunk(FetchChunk fetch) {
+        queue.addLast(fetch);
+        if (current == null) {
+            next();
+        }
+        return this;
+    }
+
+    private void next() {
+        current = queue.pollFirst();
+        if (current == null) {
+            return;
+        }
+        ChunkEntry chunk = current.chunk();
+        current.partition().tell(new PartitionEntity.GetChunk(loadId, current.chunkId(), chunk.fileIndex(),
+            chunk.offsetBytes(), replies));
+        timers.startSingleTimer(new TimedOut(current.chunkId()), chunkTimeout);
+    }
+
+    private Behavior<Command> onAnswered(Answered answered) {
+        if (current == null || answered.reply().chunkId() != current.chunkId()) {
+            return this; // a late answer to a request that already timed out
+        }
+        timers.cancelAll();
+        Outcome outcome = switch (answered.reply()) {
+            case ChunkData data -> check(data);
+            case ChunkUnavailable unavailable -> new FetchFailed(current.chunkId(), unavailable.reason());
+        };
+        current.replyTo().tell(outcome);
+        next();
+        return this;
+    }
+
+    private Outcome check(ChunkData data) {
+        ChunkEntry chunk = current.chunk();
+        if (data.lengthBytes() != chunk.lengthBytes()) {
+            return new FetchFailed(current.chunkId(), "chunk " + current.chunkId() + " arrived with "
+                + data.lengthBytes() + " bytes, expected " + chunk.lengthBytes());
+        }
+        boolean isPlaced = data.landed()
+            || data.source() != null && destination.write(chunk.fileIndex(), chunk.offsetBytes(), data.source());
+        if (!isPlaced) {
+            return new FetchFailed(current.chunkId(), "chunk " + current.chunkId() + " could not be placed");
+        }
+        long crc = destination.crc32c(chunk.fileIndex(), chunk.offsetBytes(), chunk.lengthBytes());
+        if (crc != chunk.crc32c()) {
+            return new FetchFailed(current.chunkId(), "chunk " + current.chunkId() + " has CRC32C "
+                + Long.toHexString(crc) + ", expected " + Long.toHexString(chunk.crc32c()));
+        }
+        return new Fetched(current.chunkId(), chunk.lengthBytes());
+    }
+
+    private Behavior<Command> onTimedOut(TimedOut timedOut) {
+        if (current == null || timedOut.chunkId() != current.chunkId()) {
+            return this;
+        }
+        current.replyTo().tell(new FetchFailed(current.chunkId(), "no answer within " + chunkTimeout.toMillis()
+            + " ms"));
+        next();
+        return this;
+    }
+}

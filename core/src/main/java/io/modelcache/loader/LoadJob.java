@@ -1,0 +1,352 @@
+package io.modelcache.loader;
+
+import io.modelcache.manifest.ChunkEntry;
+import io.modelcache.manifest.FileEntry;
+import io.modelcache.manifest.Manifest;
+import io.modelcache.manifest.ManifestRegistry;
+import io.modelcache.manifest.ModelState;
+import io.modelcache.node.ModelCacheSettings;
+import io.modelcache.node.NodeRuntime;
+import io.modelcache.partition.PartitionEntity;
+import io.modelcache.partition.PartitionEntity.Located;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.Routers;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+
+/**
+ * Gathers one model: find the manifest, prepare the destination, locate partitions, send every chunk
+ * request through the router of fetchers, retry a failed chunk once after locating its partition again,
+ * check SHA-256, answer.
+ *
+ * <p>A chunk that fails twice, or a partition that cannot be located, ends the load at once, naming every
+ * chunk of that partition not yet fetched: with one replica there is nowhere else to get them, and waiting
+ * out each of their timeouts would only delay the same answer.
+ */
+final class LoadJob extends AbstractBehavior<LoadJob.Command> {
+
+    sealed interface Command {
+    }
+
+    private record Found(Optional<Manifest> manifest) implements Command {
+    }
+
+    private record DestinationReady(LoadDestination destination, Throwable failure) implements Command {
+    }
+
+    private record PartitionLocated(int partition, Located located, Throwable failure) implements Command {
+    }
+
+    private record FetchOutcome(Fetcher.Outcome outcome) implements Command {
+    }
+
+    private record Verified(String mismatch, Throwable failure) implements Command {
+    }
+
+    private record LoadTimedOut() implements Command {
+    }
+
+    private static final int MAX_IDS_IN_MESSAGE = 20;
+
+    private final LoadRequest request;
+    private final ActorRef<LoadResult> replyTo;
+    private final ActorRef<ManifestRegistry.Command> registry;
+    private final ModelCacheSettings settings;
+    private final int parallelism;
+    private final long startNs = System.nanoTime();
+    private final ActorRef<Fetcher.Outcome> outcomes;
+    private final Executor blocking;
+
+    private Manifest manifest;
+    private LoadDestination destination;
+    private long loadId;
+    private ActorRef<Fetcher.Command> fetchers;
+    private ActorRef<PartitionEntity.Command>[] partitions;
+    private List<List<Integer>> waitingByPartition;
+    private BitSet fetched;
+    private byte[] attempts;
+    private int fetchedCount;
+    private long fetchedBytes;
+    private long transferStartNs;
+    private double transferSeconds;
+
+    static Behavior<Command> create(LoadRequest request, ActorRef<LoadResult> replyTo,
+                                    ActorRef<ManifestRegistry.Command> registry, ModelCacheSettings settings) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+            new LoadJob(context, timers, request, replyTo, registry, settings)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private LoadJob(ActorContext<Command> context, TimerScheduler<Command> timers, LoadRequest request,
+                    ActorRef<LoadResult> replyTo, ActorRef<ManifestRegistry.Command> registry,
+                    ModelCacheSettings settings) {
+        super(context);
+        this.request = request;
+        this.replyTo = replyTo;
+        this.registry = registry;
+        this.settings = settings;
+        this.parallelism = request.parallelism() > 0 ? request.parallelism() : settings.loadParallelism();
+        this.outcomes = context.messageAdapter(Fetcher.Outcome.class, FetchOutcome::new);
+        this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+        timers.startSingleTimer(new LoadTimedOut(), settings.loadTimeout());
+        context.ask(Optional.class, registry, settings.registryTimeout(),
+            ask -> new ManifestRegistry.Find(request.name(), (ActorRef<Optional<Manifest>>) (ActorRef<?>) ask),
+            (found, failure) -> new Found(found == null ? Optional.empty() : (Optional<Manifest>) found));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+            .onMessage(Found.class, this::onFound)
+            .onMessage(DestinationReady.class, this::onDestinationReady)
+            .onMessage(PartitionLocated.class, this::onPartitionLocated)
+            .onMessage(FetchOutcome.class, this::onFetchOutcome)
+            .onMessage(Verified.class, this::onVerified)
+            .onMessage(LoadTimedOut.class, this::onLoadTimedOut)
+            .build();
+    }
+
+    private Behavior<Command> onFound(Found found) {
+        if (found.manifest().isEmpty()) {
+            return fail("model '" + request.name() + "' not found");
+        }
+        manifest = found.manifest().get();
+        if (manifest.state() != ModelState.READY) {
+            return fail("model '" + request.name() + "' is not ready (state " + manifest.state() + ")");
+        }
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(this::openDestination, blocking),
+            DestinationReady::new);
+        return this;
+    }
+
+    private LoadDestination openDestination() {
+        if (request.outputDirectory() == null) {
+            return new OffHeapDestination(manifest);
+        }
+        try {
+            return new FileDestination(manifest, request.outputDirectory());
+        } catch (java.io.IOException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Behavior<Command> onDestinationReady(DestinationReady ready) {
+        if (ready.failure() != null) {
+            return fail("cannot prepare the destination: " + rootMessage(ready.failure()));
+        }
+        destination = ready.destination();
+        loadId = NodeRuntime.get(getContext().getSystem()).register(destination);
+        fetched = new BitSet(manifest.chunks().size());
+        attempts = new byte[manifest.chunks().size()];
+        partitions = new ActorRef[manifest.partitionCount()];
+        waitingByPartition = new ArrayList<>();
+        for (int p = 0; p < manifest.partitionCount(); p++) {
+            waitingByPartition.add(new ArrayList<>());
+        }
+        for (int c = 0; c < manifest.chunks().size(); c++) {
+            waitingByPartition.get(manifest.chunks().get(c).partition()).add(c);
+        }
+        fetchers = getContext().spawn(Routers.pool(parallelism,
+                Behaviors.supervise(Fetcher.create(loadId, destination, settings.fetchChunkTimeout()))
+                    .onFailure(SupervisorStrategy.restart()))
+            .withRoundRobinRouting(), "fetchers");
+        transferStartNs = System.nanoTime();
+        if (manifest.chunks().isEmpty()) {
+            return verify();
+        }
+        for (int p = 0; p < partitions.length; p++) {
+            locate(p);
+        }
+        return this;
+    }
+
+    private void locate(int partition) {
+        getContext().ask(Located.class,
+            ClusterSharding.get(getContext().getSystem())
+                .entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(partition)),
+            settings.locateTimeout(), PartitionEntity.Locate::new,
+            (located, failure) -> new PartitionLocated(partition, located, failure));
+    }
+
+    private Behavior<Command> onPartitionLocated(PartitionLocated located) {
+        int partition = located.partition();
+        if (located.located() == null) {
+            return failPartition(partition, "partition " + manifest.partitionEntityId(partition)
+                + " could not be located within " + settings.locateTimeout().toMillis() + " ms");
+        }
+        partitions[partition] = located.located().partition();
+        List<Integer> waiting = waitingByPartition.get(partition);
+        for (int chunkId : waiting) {
+            fetchers.tell(new Fetcher.FetchChunk(chunkId, manifest.chunks().get(chunkId), partitions[partition],
+                outcomes));
+        }
+        waiting.clear();
+        return this;
+    }
+
+    private Behavior<Command> onFetchOutcome(FetchOutcome message) {
+        switch (message.outcome()) {
+            case Fetcher.Fetched done -> {
+                if (fetched.get(done.chunkId())) {
+                    return this;
+                }
+                fetched.set(done.chunkId());
+                fetchedCount++;
+                fetchedBytes += done.bytes();
+                if (request.progress() != null) {
+                    request.progress().progressed(fetchedBytes, manifest.totalBytes());
+                }
+                if (fetchedCount == manifest.chunks().size()) {
+                    transferSeconds = (System.nanoTime() - transferStartNs) / 1e9;
+                    return verify();
+                }
+            }
+            case Fetcher.FetchFailed failed -> {
+                return retryOrFail(failed);
+            }
+        }
+        return this;
+    }
+
+    private Behavior<Command> retryOrFail(Fetcher.FetchFailed failed) {
+        int chunkId = failed.chunkId();
+        int partition = manifest.chunks().get(chunkId).partition();
+        if (fetched.get(chunkId)) {
+            return this;
+        }
+        if (++attempts[chunkId] > 1) {
+            return failPartition(partition, failed.reason());
+        }
+        List<Integer> waiting = waitingByPartition.get(partition);
+        waiting.add(chunkId);
+        if (waiting.size() == 1) {
+            locate(partition);
+        }
+        return this;
+    }
+
+    private Behavior<Command> verify() {
+        if (!request.verifySha256()) {
+            return succeed(0);
+        }
+        long verifyStartNs = System.nanoTime();
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(this::firstMismatch, blocking),
+            (mismatch, failure) -> new Verified(mismatch, failure));
+        return Behaviors.receive(Command.class)
+            .onMessage(Verified.class, verified -> verified.failure() != null
+                ? fail("SHA-256 check failed: " + rootMessage(verified.failure()))
+                : verified.mismatch() != null ? fail(verified.mismatch())
+                : succeed((System.nanoTime() - verifyStartNs) / 1e9))
+            .onMessage(LoadTimedOut.class, this::onLoadTimedOut)
+            .onAnyMessage(ignored -> Behaviors.same())
+            .build();
+    }
+
+    private String firstMismatch() {
+        for (int i = 0; i < manifest.files().size(); i++) {
+            FileEntry file = manifest.files().get(i);
+            String actual = destination.sha256Hex(i);
+            if (!actual.equals(file.sha256Hex())) {
+                return "file " + file.path() + " has SHA-256 " + actual + ", expected " + file.sha256Hex();
+            }
+        }
+        return null;
+    }
+
+    private Behavior<Command> onVerified(Verified verified) {
+        return this; // only reached in the verify behavior
+    }
+
+    private Behavior<Command> onLoadTimedOut(LoadTimedOut timedOut) {
+        List<Integer> missing = new ArrayList<>();
+        if (manifest != null && fetched != null) {
+            for (int c = fetched.nextClearBit(0); c < manifest.chunks().size(); c = fetched.nextClearBit(c + 1)) {
+                missing.add(c);
+            }
+        }
+        return fail("load of model '" + request.name() + "' did not finish within "
+            + settings.loadTimeout().toSeconds() + " s" + (missing.isEmpty() ? "" : "; could not get "
+            + describeChunks(missing)));
+    }
+
+    private Behavior<Command> failPartition(int partition, String reason) {
+        List<Integer> missing = new ArrayList<>();
+        for (int c = 0; c < manifest.chunks().size(); c++) {
+            if (!fetched.get(c) && manifest.chunks().get(c).partition() == partition) {
+                missing.add(c);
+            }
+        }
+        return fail("load of model '" + request.name() + "' failed: could not get " + describeChunks(missing)
+            + " of partition " + manifest.partitionEntityId(partition) + ": " + reason);
+    }
+
+    private String describeChunks(List<Integer> chunkIds) {
+        StringBuilder text = new StringBuilder().append(chunkIds.size()).append(" chunk")
+            .append(chunkIds.size() == 1 ? "" : "s").append(" [");
+        for (int i = 0; i < Math.min(MAX_IDS_IN_MESSAGE, chunkIds.size()); i++) {
+            ChunkEntry chunk = manifest.chunks().get(chunkIds.get(i));
+            text.append(i == 0 ? "" : ", ").append(chunkIds.get(i)).append(" (")
+                .append(manifest.files().get(chunk.fileIndex()).path()).append('@').append(chunk.offsetBytes())
+                .append(')');
+        }
+        return text.append(chunkIds.size() > MAX_IDS_IN_MESSAGE ? ", ...]" : "]").toString();
+    }
+
+    private Behavior<Command> fail(String reason) {
+        release();
+        if (destination != null) {
+            destination.close();
+            if (destination instanceof FileDestination files) {
+                files.discard();
+            }
+        }
+        getContext().getLog().warn("Load failed [model={}, reason={}]", request.name(), reason);
+        replyTo.tell(new LoadResult.Failed(reason));
+        return Behaviors.stopped();
+    }
+
+    private Behavior<Command> succeed(double verifySeconds) {
+        release();
+        double seconds = (System.nanoTime() - startNs) / 1e9;
+        if (destination instanceof FileDestination) {
+            destination.close();
+        }
+        LoadedModel model = new LoadedModel(manifest, destination, parallelism, manifest.totalBytes(),
+            transferSeconds, verifySeconds, seconds);
+        getContext().getLog().info("Loaded model [id={}, bytes={}, parallelism={}, seconds={}, MBps={}]",
+            manifest.modelId(), model.bytes(), parallelism, String.format("%.3f", seconds),
+            String.format("%.0f", model.megabytesPerSecond()));
+        replyTo.tell(new LoadResult.Loaded(model));
+        return Behaviors.stopped();
+    }
+
+    private void release() {
+        if (loadId != 0) {
+            NodeRuntime.get(getContext().getSystem()).unregister(loadId);
+        }
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause instanceof CompletionException) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    }
+}

@@ -1,0 +1,351 @@
+package io.modelcache.writer;
+
+import io.modelcache.manifest.ChunkEntry;
+import io.modelcache.manifest.Manifest;
+import io.modelcache.manifest.ManifestRegistry;
+import io.modelcache.manifest.ModelState;
+import io.modelcache.node.ModelCacheSettings;
+import io.modelcache.partition.PartitionEntity;
+import io.modelcache.partition.PartitionEntity.ChunkStored;
+import io.modelcache.partition.PartitionEntity.Located;
+import io.modelcache.partition.PartitionEntity.StoreChunk;
+import io.modelcache.partition.PartitionEntity.StoreRefused;
+import io.modelcache.partition.PartitionEntity.StoreReply;
+import io.modelcache.placement.HashPlacement;
+import io.modelcache.placement.Placement;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.pattern.StatusReply;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.stream.StreamSupport;
+
+/**
+ * Stores one model: plan, check the name, publish {@code STAGING}, locate partitions, send chunks with at
+ * most P in flight, check every acknowledged CRC32C, publish {@code READY}.
+ *
+ * <p>On any failure it drops every partition of the model and removes the manifest before it answers, so a
+ * failed put leaves nothing visible or allocated. Chunks still in flight then reach stopped entities and are
+ * freed by the receiving node's agent.
+ */
+final class PutJob extends AbstractBehavior<PutJob.Command> {
+
+    sealed interface Command {
+    }
+
+    private record Planned(ModelPlan plan, Throwable failure) implements Command {
+    }
+
+    private record ExistingFound(Optional<Manifest> existing) implements Command {
+    }
+
+    private record Published(ModelState state, Throwable failure) implements Command {
+    }
+
+    private record PartitionLocated(int partition, Located located, Throwable failure) implements Command {
+    }
+
+    private record StoreAnswered(StoreReply reply) implements Command {
+    }
+
+    private record ChunkTimedOut(int chunkId) implements Command {
+    }
+
+    private record CleanedUp(String reason) implements Command {
+    }
+
+    private final PutRequest request;
+    private final ActorRef<PutResult> replyTo;
+    private final ActorRef<ManifestRegistry.Command> registry;
+    private final ModelCacheSettings settings;
+    private final TimerScheduler<Command> timers;
+    private final ActorRef<StoreReply> storeReplies;
+    private final int parallelism;
+    private final long startNs = System.nanoTime();
+
+    private ModelPlan plan;
+    private Manifest manifest;
+    private ActorRef<PartitionEntity.Command>[] partitions;
+    private int partitionsLocated;
+    private int nextChunk;
+    private int inFlight;
+    private int acknowledged;
+    private long acknowledgedBytes;
+    private boolean isPublished;
+
+    static Behavior<Command> create(PutRequest request, ActorRef<PutResult> replyTo,
+                                    ActorRef<ManifestRegistry.Command> registry, ModelCacheSettings settings) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+            new PutJob(context, timers, request, replyTo, registry, settings)));
+    }
+
+    private PutJob(ActorContext<Command> context, TimerScheduler<Command> timers, PutRequest request,
+                   ActorRef<PutResult> replyTo, ActorRef<ManifestRegistry.Command> registry,
+                   ModelCacheSettings settings) {
+        super(context);
+        this.timers = timers;
+        this.request = request;
+        this.replyTo = replyTo;
+        this.registry = registry;
+        this.settings = settings;
+        this.storeReplies = context.messageAdapter(StoreReply.class, StoreAnswered::new);
+        this.parallelism = request.storeParallelism() > 0 ? request.storeParallelism() : settings.storeParallelism();
+        start();
+    }
+
+    private void start() {
+        long dataNodes = StreamSupport.stream(Cluster.get(getContext().getSystem()).state().getMembers().spliterator(),
+                false)
+            .filter(m -> m.hasRole(PartitionEntity.DATA_ROLE) && m.status() == MemberStatus.up())
+            .count();
+        if (dataNodes == 0) {
+            getContext().getSelf().tell(new CleanedUp("no data node is up in the cluster"));
+            return;
+        }
+        int partitionCount = (int) dataNodes * settings.partitionsPerNode();
+        Placement placement = new HashPlacement();
+        Executor blocking = getContext().getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+        getContext().pipeToSelf(
+            CompletableFuture.supplyAsync(() -> readPlan(partitionCount, placement), blocking),
+            Planned::new);
+    }
+
+    private ModelPlan readPlan(int partitionCount, Placement placement) {
+        try {
+            return ModelPlan.read(request.path(), request.name(), settings.chunkSizeBytes(), partitionCount, placement);
+        } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+        }
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+            .onMessage(Planned.class, this::onPlanned)
+            .onMessage(ExistingFound.class, this::onExistingFound)
+            .onMessage(Published.class, this::onPublished)
+            .onMessage(PartitionLocated.class, this::onPartitionLocated)
+            .onMessage(StoreAnswered.class, this::onStoreAnswered)
+            .onMessage(ChunkTimedOut.class, this::onChunkTimedOut)
+            .onMessage(CleanedUp.class, this::onCleanedUp)
+            .build();
+    }
+
+    private Behavior<Command> onPlanned(Planned planned) {
+        if (planned.failure() != null) {
+            return finishFailed(describe(planned.failure()));
+        }
+        plan = planned.plan();
+        manifest = plan.manifest();
+        getContext().ask(Optional.class, registry, settings.registryTimeout(),
+            replyTo -> new ManifestRegistry.Find(manifest.name(), castOptional(replyTo)),
+            (found, failure) -> new ExistingFound(found == null ? Optional.empty() : castManifest(found)));
+        return this;
+    }
+
+    private Behavior<Command> onExistingFound(ExistingFound found) {
+        if (found.existing().isPresent()) {
+            Manifest existing = found.existing().get();
+            if (existing.version().equals(manifest.version()) && existing.state() == ModelState.READY) {
+                plan.close();
+                replyTo.tell(stored(true));
+                return Behaviors.stopped();
+            }
+            return finishFailed(existing.state() == ModelState.READY
+                ? "model '" + manifest.name() + "' already exists as " + existing.modelId() + "; remove it first"
+                : "model '" + manifest.name() + "' is being stored or removed by another request (state "
+                    + existing.state() + ")");
+        }
+        publish(ModelState.STAGING);
+        return this;
+    }
+
+    private void publish(ModelState state) {
+        Manifest toPublish = manifest.withState(state);
+        getContext().ask(StatusReply.class, registry, settings.registryTimeout(),
+            ack -> new ManifestRegistry.Publish(toPublish, castStatus(ack)),
+            (reply, failure) -> new Published(state, failure != null ? failure
+                : reply.isError() ? reply.getError() : null));
+    }
+
+    private Behavior<Command> onPublished(Published published) {
+        if (published.failure() != null) {
+            isPublished = true;
+            return fail("registry: " + published.failure().getMessage());
+        }
+        isPublished = true;
+        if (published.state() == ModelState.READY) {
+            return finishStored();
+        }
+        locatePartitions();
+        return this;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void locatePartitions() {
+        partitions = new ActorRef[manifest.partitionCount()];
+        ClusterSharding sharding = ClusterSharding.get(getContext().getSystem());
+        for (int p = 0; p < partitions.length; p++) {
+            int partition = p;
+            getContext().ask(Located.class,
+                sharding.entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(partition)),
+                settings.locateTimeout(), PartitionEntity.Locate::new,
+                (located, failure) -> new PartitionLocated(partition, located, failure));
+        }
+    }
+
+    private Behavior<Command> onPartitionLocated(PartitionLocated located) {
+        if (located.located() == null) {
+            return fail("partition " + manifest.partitionEntityId(located.partition()) + " could not be located "
+                + "within " + settings.locateTimeout().toMillis() + " ms");
+        }
+        partitions[located.partition()] = located.located().partition();
+        partitionsLocated++;
+        if (partitionsLocated == partitions.length) {
+            sendChunks();
+        }
+        return this;
+    }
+
+    private void sendChunks() {
+        while (inFlight < parallelism && nextChunk < manifest.chunks().size()) {
+            int chunkId = nextChunk++;
+            ChunkEntry chunk = manifest.chunks().get(chunkId);
+            partitions[chunk.partition()].tell(
+                StoreChunk.of(chunkId, chunk.crc32c(), plan.chunkBytes(chunkId), storeReplies));
+            timers.startSingleTimer(chunkId, new ChunkTimedOut(chunkId), settings.storeChunkTimeout());
+            inFlight++;
+        }
+        if (acknowledged == manifest.chunks().size()) {
+            publish(ModelState.READY);
+        }
+    }
+
+    private Behavior<Command> onStoreAnswered(StoreAnswered answered) {
+        switch (answered.reply()) {
+            case ChunkStored stored -> {
+                ChunkEntry chunk = manifest.chunks().get(stored.chunkId());
+                if (!timers.isTimerActive(stored.chunkId())) {
+                    return this;
+                }
+                timers.cancel(stored.chunkId());
+                if (stored.crc32c() != chunk.crc32c()) {
+                    return fail("chunk " + stored.chunkId() + " of " + fileOf(chunk) + " was stored with CRC32C "
+                        + Long.toHexString(stored.crc32c()) + ", expected " + Long.toHexString(chunk.crc32c()));
+                }
+                inFlight--;
+                acknowledged++;
+                acknowledgedBytes += chunk.lengthBytes();
+                if (request.progress() != null) {
+                    request.progress().progressed(acknowledgedBytes, manifest.totalBytes());
+                }
+                sendChunks();
+            }
+            case StoreRefused refused -> {
+                return fail("chunk " + refused.chunkId() + " refused: " + refused.reason());
+            }
+        }
+        return this;
+    }
+
+    private Behavior<Command> onChunkTimedOut(ChunkTimedOut timedOut) {
+        ChunkEntry chunk = manifest.chunks().get(timedOut.chunkId());
+        return fail("chunk " + timedOut.chunkId() + " of " + fileOf(chunk) + " at offset " + chunk.offsetBytes()
+            + " was not acknowledged by partition " + manifest.partitionEntityId(chunk.partition()) + " within "
+            + settings.storeChunkTimeout().toMillis() + " ms");
+    }
+
+    private Behavior<Command> fail(String reason) {
+        timers.cancelAll();
+        getContext().getLog().warn("Put failed, removing what was stored [model={}, reason={}]", manifest.name(),
+            reason);
+        ActorRef<DropJob.Dropped> afterDrop = getContext().messageAdapter(DropJob.Dropped.class,
+            dropped -> new CleanedUp(reason));
+        getContext().spawnAnonymous(DropJob.create(manifest, settings.locateTimeout(), afterDrop));
+        return Behaviors.receive(Command.class)
+            .onMessage(CleanedUp.class, cleaned -> removeManifestThenFail(cleaned.reason()))
+            .onAnyMessage(ignored -> Behaviors.same())
+            .build();
+    }
+
+    private Behavior<Command> removeManifestThenFail(String reason) {
+        if (!isPublished) {
+            return finishFailed(reason);
+        }
+        getContext().ask(StatusReply.class, registry, settings.registryTimeout(),
+            ack -> new ManifestRegistry.Remove(manifest.name(), castStatus(ack)),
+            (reply, failure) -> new CleanedUp(reason));
+        return Behaviors.receive(Command.class)
+            .onMessage(CleanedUp.class, cleaned -> finishFailed(cleaned.reason()))
+            .onAnyMessage(ignored -> Behaviors.same())
+            .build();
+    }
+
+    private Behavior<Command> onCleanedUp(CleanedUp cleaned) {
+        return finishFailed(cleaned.reason());
+    }
+
+    private Behavior<Command> finishFailed(String reason) {
+        if (plan != null) {
+            plan.close();
+        }
+        replyTo.tell(new PutResult.Failed(reason));
+        return Behaviors.stopped();
+    }
+
+    private Behavior<Command> finishStored() {
+        plan.close();
+        PutResult.Stored stored = stored(false);
+        getContext().getLog().info("Stored model [id={}, bytes={}, chunks={}, partitions={}, seconds={}, MBps={}]",
+            stored.modelId(), stored.bytes(), stored.chunks(), stored.partitions(),
+            String.format("%.3f", stored.seconds()), String.format("%.0f", stored.bytes() / stored.seconds() / 1e6));
+        replyTo.tell(stored);
+        return Behaviors.stopped();
+    }
+
+    private PutResult.Stored stored(boolean alreadyStored) {
+        double seconds = (System.nanoTime() - startNs) / 1e9;
+        return new PutResult.Stored(manifest.modelId(), manifest.totalBytes(), manifest.files().size(),
+            manifest.tensors().size(), manifest.chunks().size(), manifest.partitionCount(), seconds, alreadyStored);
+    }
+
+    private String fileOf(ChunkEntry chunk) {
+        return manifest.files().get(chunk.fileIndex()).path();
+    }
+
+    static String describe(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        if (cause instanceof java.nio.file.NoSuchFileException missing) {
+            return "no such file or directory: " + missing.getFile();
+        }
+        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static ActorRef<Optional<Manifest>> castOptional(ActorRef ref) {
+        return ref;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Optional<Manifest> castManifest(Optional<?> found) {
+        return (Optional<Manifest>) found;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static ActorRef<StatusReply<Done>> castStatus(ActorRef ref) {
+        return ref;
+    }
+}

@@ -1,0 +1,57 @@
+package io.modelcache.app;
+
+import io.modelcache.client.ModelCacheClient;
+import io.modelcache.loader.LoadRequest;
+import io.modelcache.loader.LoadedModel;
+import io.modelcache.manifest.Manifest;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** Loads a model from the cluster and writes its files into a directory, checking every SHA-256. */
+@Command(name = "get", mixinStandardHelpOptions = true,
+    description = "Load a model and write its files into a directory, checking every SHA-256.")
+final class GetCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "NAME", description = "The model's name.")
+    String name;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "Directory to write the files into.")
+    Path out;
+
+    @Option(names = "--parallelism", paramLabel = "P", defaultValue = "0",
+        description = "Fetchers in the loader's router (default: modelcache.loader.parallelism).")
+    int parallelism;
+
+    @Mixin
+    Cli.ClusterOptions cluster;
+
+    @Override
+    public Integer call() throws Exception {
+        try (ModelCacheClient client = cluster.connect()) {
+            Manifest manifest = Cli.await(client.find(name));
+            ProgressBar bar = Cli.progressBar("get " + name, Math.max(1, manifest.totalBytes()));
+            LoadRequest request = new LoadRequest(name, parallelism, out, true,
+                bar == null ? null : (done, total) -> bar.stepTo(done));
+            try (LoadedModel model = Cli.await(client.load(request))) {
+                if (bar != null) {
+                    bar.close();
+                }
+                System.out.printf("loaded %s into %s: %d files, %s in %.2f s (%.0f MB/s, P=%d, SHA-256 checked in "
+                        + "%.2f s)%n", model.manifest().modelId(), out, model.manifest().files().size(),
+                    Cli.megabytes(model.bytes()), model.seconds(), model.megabytesPerSecond(), model.parallelism(),
+                    model.verifySeconds());
+            } finally {
+                if (bar != null) {
+                    bar.close();
+                }
+            }
+        }
+        return 0;
+    }
+}
