@@ -20,7 +20,9 @@ import java.util.ArrayDeque;
  * One worker of a load's router: asks partitions for chunks one at a time, places each where it belongs
  * (unless the serializer already did) and checks its CRC32C.
  *
- * <p>Keeping one chunk in flight per fetcher is what makes the router's size the load parallelism.
+ * <p>A fetcher is given one chunk at a time: the load job sends the first P requests through the round-robin
+ * router (one to each fetcher) and every later one straight back to the fetcher that just finished, so the
+ * router's size is the load parallelism and a failing partition never leaves requests queued behind it.
  */
 final class Fetcher extends AbstractBehavior<Fetcher.Command> {
 
@@ -32,15 +34,17 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
                       ActorRef<Outcome> replyTo) implements Command {
     }
 
-    /** How one chunk request ended. */
+    /** How one chunk request ended, and which fetcher is free again. */
     sealed interface Outcome {
         int chunkId();
+
+        ActorRef<Command> fetcher();
     }
 
-    record Fetched(int chunkId, long bytes) implements Outcome {
+    record Fetched(int chunkId, long bytes, ActorRef<Command> fetcher) implements Outcome {
     }
 
-    record FetchFailed(int chunkId, String reason) implements Outcome {
+    record FetchFailed(int chunkId, String reason, ActorRef<Command> fetcher) implements Outcome {
     }
 
     private record Answered(FetchReply reply) implements Command {
@@ -107,7 +111,7 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
         timers.cancelAll();
         Outcome outcome = switch (answered.reply()) {
             case ChunkData data -> check(data);
-            case ChunkUnavailable unavailable -> new FetchFailed(current.chunkId(), unavailable.reason());
+            case ChunkUnavailable unavailable -> failed(unavailable.reason());
         };
         current.replyTo().tell(outcome);
         next();
@@ -117,28 +121,31 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
     private Outcome check(ChunkData data) {
         ChunkEntry chunk = current.chunk();
         if (data.lengthBytes() != chunk.lengthBytes()) {
-            return new FetchFailed(current.chunkId(), "chunk " + current.chunkId() + " arrived with "
-                + data.lengthBytes() + " bytes, expected " + chunk.lengthBytes());
+            return failed("chunk " + current.chunkId() + " arrived with " + data.lengthBytes() + " bytes, expected "
+                + chunk.lengthBytes());
         }
         boolean isPlaced = data.landed()
             || data.source() != null && destination.write(chunk.fileIndex(), chunk.offsetBytes(), data.source());
         if (!isPlaced) {
-            return new FetchFailed(current.chunkId(), "chunk " + current.chunkId() + " could not be placed");
+            return failed("chunk " + current.chunkId() + " could not be placed");
         }
         long crc = destination.crc32c(chunk.fileIndex(), chunk.offsetBytes(), chunk.lengthBytes());
         if (crc != chunk.crc32c()) {
-            return new FetchFailed(current.chunkId(), "chunk " + current.chunkId() + " has CRC32C "
-                + Long.toHexString(crc) + ", expected " + Long.toHexString(chunk.crc32c()));
+            return failed("chunk " + current.chunkId() + " has CRC32C " + Long.toHexString(crc) + ", expected "
+                + Long.toHexString(chunk.crc32c()));
         }
-        return new Fetched(current.chunkId(), chunk.lengthBytes());
+        return new Fetched(current.chunkId(), chunk.lengthBytes(), getContext().getSelf());
+    }
+
+    private FetchFailed failed(String reason) {
+        return new FetchFailed(current.chunkId(), reason, getContext().getSelf());
     }
 
     private Behavior<Command> onTimedOut(TimedOut timedOut) {
         if (current == null || timedOut.chunkId() != current.chunkId()) {
             return this;
         }
-        current.replyTo().tell(new FetchFailed(current.chunkId(), "no answer within " + chunkTimeout.toMillis()
-            + " ms"));
+        current.replyTo().tell(failed("no answer within " + chunkTimeout.toMillis() + " ms"));
         next();
         return this;
     }

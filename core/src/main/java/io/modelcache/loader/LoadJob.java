@@ -21,6 +21,7 @@ import org.apache.pekko.actor.typed.javadsl.Routers;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -77,7 +78,13 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
     private long loadId;
     private ActorRef<Fetcher.Command> fetchers;
     private ActorRef<PartitionEntity.Command>[] partitions;
+    /** Chunks whose partition is not (or no longer) located, by partition. */
     private List<List<Integer>> waitingByPartition;
+    /** Chunks ready to be fetched, their partitions located. */
+    private final ArrayDeque<Integer> pending = new ArrayDeque<>();
+    /** Fetchers with nothing to do; the first {@code routerSlots} requests go through the router instead. */
+    private final ArrayDeque<ActorRef<Fetcher.Command>> idleFetchers = new ArrayDeque<>();
+    private int routerSlots;
     private BitSet fetched;
     private byte[] attempts;
     private int fetchedCount;
@@ -162,6 +169,7 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
         for (int c = 0; c < manifest.chunks().size(); c++) {
             waitingByPartition.get(manifest.chunks().get(c).partition()).add(c);
         }
+        routerSlots = parallelism;
         fetchers = getContext().spawn(Routers.pool(parallelism,
                 Behaviors.supervise(Fetcher.create(loadId, destination, settings.fetchChunkTimeout()))
                     .onFailure(SupervisorStrategy.restart()))
@@ -192,15 +200,29 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
         }
         partitions[partition] = located.located().partition();
         List<Integer> waiting = waitingByPartition.get(partition);
-        for (int chunkId : waiting) {
-            fetchers.tell(new Fetcher.FetchChunk(chunkId, manifest.chunks().get(chunkId), partitions[partition],
-                outcomes));
-        }
+        pending.addAll(waiting);
         waiting.clear();
+        dispatch();
         return this;
     }
 
+    /** Gives pending chunks to idle fetchers; the first P go through the router, one to each fetcher. */
+    private void dispatch() {
+        while (!pending.isEmpty() && (!idleFetchers.isEmpty() || routerSlots > 0)) {
+            int chunkId = pending.pollFirst();
+            ChunkEntry chunk = manifest.chunks().get(chunkId);
+            Fetcher.FetchChunk fetch = new Fetcher.FetchChunk(chunkId, chunk, partitions[chunk.partition()], outcomes);
+            if (!idleFetchers.isEmpty()) {
+                idleFetchers.pollFirst().tell(fetch);
+            } else {
+                routerSlots--;
+                fetchers.tell(fetch);
+            }
+        }
+    }
+
     private Behavior<Command> onFetchOutcome(FetchOutcome message) {
+        idleFetchers.addLast(message.outcome().fetcher());
         switch (message.outcome()) {
             case Fetcher.Fetched done -> {
                 if (fetched.get(done.chunkId())) {
@@ -216,6 +238,7 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
                     transferSeconds = (System.nanoTime() - transferStartNs) / 1e9;
                     return verify();
                 }
+                dispatch();
             }
             case Fetcher.FetchFailed failed -> {
                 return retryOrFail(failed);
@@ -226,6 +249,8 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
 
     private Behavior<Command> retryOrFail(Fetcher.FetchFailed failed) {
         int chunkId = failed.chunkId();
+        getContext().getLog().debug("Chunk failed [chunk={}, attempt={}, reason={}]", chunkId, attempts[chunkId] + 1,
+            failed.reason());
         int partition = manifest.chunks().get(chunkId).partition();
         if (fetched.get(chunkId)) {
             return this;
@@ -234,10 +259,19 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
             return failPartition(partition, failed.reason());
         }
         List<Integer> waiting = waitingByPartition.get(partition);
+        boolean isLocating = !waiting.isEmpty();
         waiting.add(chunkId);
-        if (waiting.size() == 1) {
-            locate(partition);
+        pending.removeIf(pendingId -> {
+            boolean isSamePartition = manifest.chunks().get(pendingId).partition() == partition;
+            if (isSamePartition) {
+                waiting.add(pendingId);
+            }
+            return isSamePartition;
+        });
+        if (!isLocating) {
+            locate(partition); // the partition may have moved: ask sharding where it is now
         }
+        dispatch();
         return this;
     }
 
