@@ -1,0 +1,188 @@
+package io.modelcache.node;
+
+import com.typesafe.config.ConfigFactory;
+import io.modelcache.loader.LoadRequest;
+import io.modelcache.loader.LoadResult;
+import io.modelcache.loader.ModelLoader;
+import io.modelcache.manifest.Manifest;
+import io.modelcache.manifest.ManifestRegistry;
+import io.modelcache.manifest.ModelState;
+import io.modelcache.partition.PartitionEntity;
+import io.modelcache.writer.ModelWriter;
+import io.modelcache.writer.PutRequest;
+import io.modelcache.writer.PutResult;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.pattern.StatusReply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The writer and the loader, spawned with the ActorTestKit on a one-node cluster, talked to with probes. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class WriterAndLoaderTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static ActorTestKit testKit;
+    private static ActorRef<ManifestRegistry.Command> registry;
+    private static ActorRef<ModelWriter.Command> writer;
+    private static ActorRef<ModelLoader.Command> loader;
+
+    @TempDir
+    Path tempDir;
+
+    @BeforeAll
+    static void startOneNodeCluster() {
+        testKit = ActorTestKit.create("modelcache", ModelCacheNode.layered(ConfigFactory.parseString(
+            "pekko.remote.artery.canonical.port = 0\npekko.cluster.roles = [data]\nmodelcache.chunk-size = 16KiB")));
+        Cluster cluster = Cluster.get(testKit.system());
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        NodeRuntime runtime = NodeRuntime.get(testKit.system());
+        PartitionEntity.init(ClusterSharding.get(testKit.system()), runtime.store());
+        registry = testKit.spawn(ManifestRegistry.create(Duration.ofSeconds(3)), "registry");
+        writer = testKit.spawn(ModelWriter.create(registry, runtime.settings()), "writer");
+        loader = testKit.spawn(ModelLoader.create(registry, runtime.settings()), "loader");
+        TestProbe<Object> probe = testKit.createTestProbe();
+        probe.awaitAssert(WAIT, () -> {
+            assertTrue(cluster.selfMember().status().toString().equals("Up"));
+            return null;
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        testKit.shutdownTestKit();
+    }
+
+    @Test
+    void writerStoresFileAndPublishesReadyManifest() throws Exception {
+        Path file = randomFile("a.bin", 100_000);
+        TestProbe<PutResult> replies = testKit.createTestProbe();
+
+        writer.tell(new ModelWriter.Put(PutRequest.of(file, "writer-a"), replies.ref()));
+
+        PutResult.Stored stored = assertInstanceOf(PutResult.Stored.class, replies.receiveMessage(WAIT));
+        assertEquals(100_000, stored.bytes());
+        assertEquals(7, stored.chunks(), "100000 bytes in 16 KiB chunks");
+        Manifest manifest = find("writer-a").orElseThrow();
+        assertEquals(ModelState.READY, manifest.state());
+        assertEquals(stored.modelId(), manifest.modelId());
+    }
+
+    @Test
+    void writerRefusesMissingPathAndInvalidNameWithoutPublishing() {
+        TestProbe<PutResult> replies = testKit.createTestProbe();
+
+        writer.tell(new ModelWriter.Put(PutRequest.of(tempDir.resolve("missing.bin"), "missing"), replies.ref()));
+        PutResult.Failed missing = assertInstanceOf(PutResult.Failed.class, replies.receiveMessage(WAIT));
+        writer.tell(new ModelWriter.Put(PutRequest.of(tempDir, "../etc"), replies.ref()));
+        PutResult.Failed badName = assertInstanceOf(PutResult.Failed.class, replies.receiveMessage(WAIT));
+
+        assertTrue(missing.reason().contains("missing.bin"), missing.reason());
+        assertTrue(badName.reason().contains("'../etc'"), badName.reason());
+        assertTrue(find("missing").isEmpty());
+    }
+
+    @Test
+    void loaderWritesFilesInPlaceByteIdentical() throws Exception {
+        Path model = Files.createDirectories(tempDir.resolve("model/sub"));
+        Path first = randomFile("model/one.bin", 50_000);
+        Path second = randomFile("model/sub/two.bin", 33_333);
+        Files.writeString(model.resolve("empty.txt"), "");
+        TestProbe<PutResult> putReplies = testKit.createTestProbe();
+        writer.tell(new ModelWriter.Put(PutRequest.of(tempDir.resolve("model"), "loader-a"), putReplies.ref()));
+        assertInstanceOf(PutResult.Stored.class, putReplies.receiveMessage(WAIT));
+        Path out = tempDir.resolve("out");
+        TestProbe<LoadResult> replies = testKit.createTestProbe();
+
+        loader.tell(new ModelLoader.Load(LoadRequest.intoMemory("loader-a").toDirectory(out).withParallelism(3),
+            replies.ref()));
+
+        LoadResult.Loaded loaded = assertInstanceOf(LoadResult.Loaded.class, replies.receiveMessage(WAIT));
+        assertEquals(3, loaded.model().parallelism());
+        assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(out.resolve("one.bin")));
+        assertArrayEquals(Files.readAllBytes(second), Files.readAllBytes(out.resolve("sub/two.bin")));
+        assertEquals(0, Files.size(out.resolve("sub/empty.txt")), "an empty file comes back empty");
+    }
+
+    @Test
+    void loaderRefusesUnknownModelAndParallelismOutOfRange() {
+        TestProbe<LoadResult> replies = testKit.createTestProbe();
+
+        loader.tell(new ModelLoader.Load(LoadRequest.intoMemory("nothing-here"), replies.ref()));
+        LoadResult.Failed unknown = assertInstanceOf(LoadResult.Failed.class, replies.receiveMessage(WAIT));
+        loader.tell(new ModelLoader.Load(LoadRequest.intoMemory("nothing-here").withParallelism(-3), replies.ref()));
+        LoadResult.Failed negative = assertInstanceOf(LoadResult.Failed.class, replies.receiveMessage(WAIT));
+        loader.tell(new ModelLoader.Load(LoadRequest.intoMemory("nothing-here").withParallelism(5000), replies.ref()));
+        LoadResult.Failed huge = assertInstanceOf(LoadResult.Failed.class, replies.receiveMessage(WAIT));
+
+        assertEquals("model 'nothing-here' not found", unknown.reason());
+        assertEquals("parallelism -3 is outside 1..1024", negative.reason());
+        assertEquals("parallelism 5000 is outside 1..1024", huge.reason());
+    }
+
+    @Test
+    void failedLoadIntoDirectoryLeavesNoFiles() throws Exception {
+        Path file = randomFile("c.bin", 40_000);
+        TestProbe<PutResult> putReplies = testKit.createTestProbe();
+        writer.tell(new ModelWriter.Put(PutRequest.of(file, "loader-c"), putReplies.ref()));
+        assertInstanceOf(PutResult.Stored.class, putReplies.receiveMessage(WAIT));
+        TestProbe<StatusReply<ModelWriter.Removed>> removed = testKit.createTestProbe();
+        Manifest manifest = find("loader-c").orElseThrow();
+        dropPartitionsBehindTheRegistrysBack(manifest);
+        Path out = tempDir.resolve("out-c");
+        TestProbe<LoadResult> replies = testKit.createTestProbe();
+
+        loader.tell(new ModelLoader.Load(LoadRequest.intoMemory("loader-c").toDirectory(out), replies.ref()));
+
+        LoadResult.Failed failed = assertInstanceOf(LoadResult.Failed.class, replies.receiveMessage(WAIT));
+        assertTrue(failed.reason().contains("could not get"), failed.reason());
+        assertFalse(Files.exists(out.resolve("c.bin")), "a failed load leaves no file that looks loaded");
+        writer.tell(new ModelWriter.Remove("loader-c", removed.ref()));
+        assertTrue(removed.receiveMessage(WAIT).isSuccess());
+    }
+
+    private void dropPartitionsBehindTheRegistrysBack(Manifest manifest) {
+        ClusterSharding sharding = ClusterSharding.get(testKit.system());
+        TestProbe<PartitionEntity.PartitionDropped> dropped = testKit.createTestProbe();
+        for (int p = 0; p < manifest.partitionCount(); p++) {
+            sharding.entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(p))
+                .tell(new PartitionEntity.DropPartition(dropped.ref()));
+            dropped.receiveMessage(WAIT);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Optional<Manifest> find(String name) {
+        TestProbe<Optional> probe = testKit.createTestProbe(Optional.class);
+        registry.tell(new ManifestRegistry.Find(name, (ActorRef) probe.ref()));
+        return probe.receiveMessage(WAIT);
+    }
+
+    private Path randomFile(String name, int size) throws Exception {
+        byte[] bytes = new byte[size];
+        new Random(name.hashCode()).nextBytes(bytes);
+        Path file = tempDir.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.write(file, bytes);
+        return file;
+    }
+}
