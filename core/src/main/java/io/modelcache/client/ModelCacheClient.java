@@ -171,13 +171,14 @@ public final class ModelCacheClient implements AutoCloseable {
             .map(member -> new ClusterStatus.Member(member.address().toString(), List.copyOf(member.getRoles()),
                 member.status().toString(), !Cluster.get(system).state().getUnreachable().contains(member)))
             .toList();
+        long dataNodesUp = StreamSupport.stream(Cluster.get(system).state().getMembers().spliterator(), false)
+            .filter(member -> member.hasRole(PartitionEntity.DATA_ROLE)
+                && member.status() == org.apache.pekko.cluster.MemberStatus.up())
+            .count();
         Duration timeout = node.settings().locateTimeout();
-        CompletionStage<Receptionist.Listing> listing = AskPattern.ask(system.receptionist(),
-            (ActorRef<Receptionist.Listing> replyTo) -> Receptionist.find(NodeAgent.SERVICE_KEY, replyTo), timeout,
-            system.scheduler());
-        return listing.thenCompose(found -> {
+        return findAgents(dataNodesUp, System.nanoTime() + timeout.toNanos()).thenCompose(agents -> {
             List<CompletableFuture<NodeAgent.NodeStatus>> answers = new ArrayList<>();
-            for (ActorRef<NodeAgent.Command> agent : found.getServiceInstances(NodeAgent.SERVICE_KEY)) {
+            for (ActorRef<NodeAgent.Command> agent : agents) {
                 answers.add(AskPattern.<NodeAgent.Command, NodeAgent.NodeStatus>ask(agent,
                         NodeAgent.GetNodeStatus::new, timeout, system.scheduler())
                     .toCompletableFuture().exceptionally(failure -> null));
@@ -186,6 +187,24 @@ public final class ModelCacheClient implements AutoCloseable {
                 new ClusterStatus(members, answers.stream().map(CompletableFuture::join)
                     .filter(java.util.Objects::nonNull)
                     .sorted(java.util.Comparator.comparing(NodeAgent.NodeStatus::address)).toList()));
+        });
+    }
+
+    /**
+     * Asks the receptionist for the data nodes' agents until it knows {@code expected} of them or the deadline
+     * passes: a client that has just joined learns the registrations by gossip, a moment after it is up.
+     */
+    private CompletionStage<java.util.Set<ActorRef<NodeAgent.Command>>> findAgents(long expected, long deadlineNs) {
+        CompletionStage<Receptionist.Listing> listing = AskPattern.ask(system.receptionist(),
+            (ActorRef<Receptionist.Listing> replyTo) -> Receptionist.find(NodeAgent.SERVICE_KEY, replyTo),
+            node.settings().locateTimeout(), system.scheduler());
+        return listing.thenCompose(found -> {
+            java.util.Set<ActorRef<NodeAgent.Command>> agents = found.getServiceInstances(NodeAgent.SERVICE_KEY);
+            if (agents.size() >= expected || System.nanoTime() > deadlineNs) {
+                return CompletableFuture.completedFuture(agents);
+            }
+            return org.apache.pekko.pattern.Patterns.after(Duration.ofMillis(100), system.classicSystem().scheduler(),
+                system.executionContext(), () -> findAgents(expected, deadlineNs));
         });
     }
 

@@ -42,9 +42,13 @@ final class NodeCommand implements Callable<Integer> {
             overrides = overrides.withValue("modelcache.node.memory-budget",
                 ConfigValueFactory.fromAnyRef(Cli.parseBytes("--memory", memory)));
         }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port " + port + " is outside 0..65535");
+        }
         ModelCacheNode node = ModelCacheNode.start(ModelCacheNode.Role.DATA, host, port, seeds, overrides);
         System.out.println("modelcache node up at " + node.hostPort() + " (Ctrl-C or SIGTERM to leave)");
         node.system().getWhenTerminated().toCompletableFuture().join();
+        System.out.println("modelcache node at " + node.hostPort() + " left the cluster");
         return 0;
     }
 }

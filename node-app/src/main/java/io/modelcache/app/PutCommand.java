@@ -10,7 +10,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -34,7 +33,7 @@ final class PutCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.exists(path)) {
-            throw new NoSuchFileException(path.toString(), null, "no such file or directory: " + path);
+            throw new IllegalArgumentException("no such file or directory: " + path);
         }
         String modelName = name != null ? name : defaultName(path);
         try (ModelCacheClient client = cluster.connect()) {

@@ -1,0 +1,102 @@
+package io.modelcache.app;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad input on the command line: a non-zero exit and one line that says what was wrong. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class CommandLineTest {
+
+    @TempDir
+    Path tempDir;
+
+    @Test
+    void putOfMissingFileExitsOneNamingThePath() {
+        Result result = run("put", tempDir.resolve("missing.onnx").toString());
+
+        assertEquals(1, result.code());
+        assertEquals("modelcache: error: no such file or directory: " + tempDir.resolve("missing.onnx"),
+            result.err().strip());
+    }
+
+    @Test
+    void nodeRefusesPortOutOfRange() {
+        Result result = run("node", "--port", "70000");
+
+        assertEquals(1, result.code());
+        assertEquals("modelcache: error: --port 70000 is outside 0..65535", result.err().strip());
+    }
+
+    @Test
+    void nodeRefusesMemorySizeThatIsNotASize() {
+        Result result = run("node", "--memory", "4XB", "--port", "0");
+
+        assertEquals(1, result.code());
+        assertEquals("modelcache: error: --memory '4XB' is not a size such as 4GiB or 512MiB", result.err().strip());
+    }
+
+    @Test
+    void nodeRefusesMissingConfigFile() {
+        Result result = run("node", "--config", tempDir.resolve("none.conf").toString());
+
+        assertEquals(1, result.code());
+        assertTrue(result.err().contains("config file " + tempDir.resolve("none.conf") + " does not exist"),
+            result.err());
+    }
+
+    @Test
+    void getWithoutOutputDirectoryIsAUsageError() {
+        Result result = run("get", "m");
+
+        assertEquals(2, result.code());
+        assertTrue(result.err().startsWith("Missing required option: '--out=DIR'"), result.err());
+    }
+
+    @Test
+    void demoRefusesMissingModelFile() {
+        Result result = run("demo", "--model", tempDir.resolve("none.onnx").toString());
+
+        assertEquals(1, result.code());
+        assertEquals("modelcache: error: model file " + tempDir.resolve("none.onnx") + " does not exist",
+            result.err().strip());
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"node", "put", "get", "ls", "stat", "rm", "cluster", "demo"}) {
+            Result result = run(command, "--help");
+
+            assertEquals(0, result.code(), command);
+            assertTrue(result.out().startsWith("Usage: modelcache " + command), result.out());
+        }
+    }
+
+    @Test
+    void defaultModelNameComesFromTheFileName() {
+        assertEquals("all-minilm-l6-v2", PutCommand.defaultName(Path.of("/x/all-minilm-l6-v2.onnx")));
+        assertEquals("my-model-v1", PutCommand.defaultName(Path.of("/x/my model v1.safetensors")));
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine line = ModelCacheCommand.commandLine();
+        line.setOut(new PrintWriter(out));
+        line.setErr(new PrintWriter(err));
+        int code = line.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+}
