@@ -115,10 +115,10 @@ public final class ModelCacheClient implements AutoCloseable {
 
     /** @return one model's manifest, in any state; fails if there is no such model */
     public CompletionStage<Manifest> find(String name) {
-        CompletionStage<Optional<Manifest>> found = AskPattern.ask(node.registry(),
-            (ActorRef<Optional<Manifest>> replyTo) -> new ManifestRegistry.Find(name, replyTo), askTimeout,
+        CompletionStage<ManifestRegistry.Found> found = AskPattern.ask(node.registry(),
+            (ActorRef<ManifestRegistry.Found> replyTo) -> new ManifestRegistry.Find(name, replyTo), askTimeout,
             system.scheduler());
-        return found.thenApply(manifest -> manifest
+        return found.thenApply(answer -> answer.manifest()
             .orElseThrow(() -> new ModelCacheException("model '" + name + "' not found")));
     }
 

@@ -111,9 +111,9 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
         this.outcomes = context.messageAdapter(Fetcher.Outcome.class, FetchOutcome::new);
         this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
         timers.startSingleTimer(new LoadTimedOut(), settings.loadTimeout());
-        context.ask(Optional.class, registry, settings.registryTimeout(),
-            ask -> new ManifestRegistry.Find(request.name(), (ActorRef<Optional<Manifest>>) (ActorRef<?>) ask),
-            (found, failure) -> new Found(found == null ? Optional.empty() : (Optional<Manifest>) found));
+        context.ask(ManifestRegistry.Found.class, registry, settings.registryTimeout(),
+            ask -> new ManifestRegistry.Find(request.name(), ask),
+            (found, failure) -> new Found(found == null ? Optional.empty() : found.manifest()));
     }
 
     @Override

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The member-local front of the manifest registry in Distributed Data.
@@ -50,7 +51,11 @@ public final class ManifestRegistry extends AbstractBehavior<ManifestRegistry.Co
     }
 
     /** Finds one manifest by model name, in any state. */
-    public record Find(String name, ActorRef<Optional<Manifest>> replyTo) implements Command {
+    public record Find(String name, ActorRef<Found> replyTo) implements Command {
+    }
+
+    /** The answer to {@link Find}: the manifest, or empty when there is no model of that name. */
+    public record Found(Optional<Manifest> manifest) {
     }
 
     /** Lists every manifest, in any state, sorted by name. */
@@ -62,7 +67,7 @@ public final class ManifestRegistry extends AbstractBehavior<ManifestRegistry.Co
     }
 
     private record ReadDone(Replicator.GetResponse<LWWMap<String, Manifest>> response, boolean isLocal,
-                            ActorRef<List<Manifest>> replyTo) implements Command {
+                            Consumer<List<Manifest>> answer) implements Command {
     }
 
     private final ReplicatorMessageAdapter<Command, LWWMap<String, Manifest>> replicator;
@@ -118,36 +123,29 @@ public final class ManifestRegistry extends AbstractBehavior<ManifestRegistry.Co
     }
 
     private Behavior<Command> onFind(Find find) {
-        return onListAll(new ListAll(findAdapter(find)));
-    }
-
-    private ActorRef<List<Manifest>> findAdapter(Find find) {
-        // A short-lived child answers the Find from the full list, so both share one read path.
-        return getContext().spawnAnonymous(Behaviors.<List<Manifest>>receiveMessage(manifests -> {
-            find.replyTo().tell(manifests.stream().filter(m -> m.name().equals(find.name())).findFirst());
-            return Behaviors.stopped();
-        }));
-    }
-
-    private Behavior<Command> onListAll(ListAll list) {
-        askRead(new Replicator.ReadMajority(timeout), false, list.replyTo());
+        askRead(new Replicator.ReadMajority(timeout), false, manifests -> find.replyTo().tell(
+            new Found(manifests.stream().filter(m -> m.name().equals(find.name())).findFirst())));
         return this;
     }
 
-    private void askRead(Replicator.ReadConsistency consistency, boolean isLocal, ActorRef<List<Manifest>> replyTo) {
+    private Behavior<Command> onListAll(ListAll list) {
+        askRead(new Replicator.ReadMajority(timeout), false, list.replyTo()::tell);
+        return this;
+    }
+
+    private void askRead(Replicator.ReadConsistency consistency, boolean isLocal, Consumer<List<Manifest>> answer) {
         replicator.askGet(
             askReplyTo -> new Replicator.Get<>(MANIFESTS, consistency, askReplyTo),
-            response -> new ReadDone(response, isLocal, replyTo));
+            response -> new ReadDone(response, isLocal, answer));
     }
 
     private Behavior<Command> onReadDone(ReadDone done) {
         switch (done.response()) {
             case Replicator.GetSuccess<LWWMap<String, Manifest>> success ->
-                done.replyTo().tell(sorted(success.get(MANIFESTS).getEntries().values()));
-            case Replicator.NotFound<LWWMap<String, Manifest>> ignored -> done.replyTo().tell(List.of());
+                done.answer().accept(sorted(success.get(MANIFESTS).getEntries().values()));
             case Replicator.GetFailure<LWWMap<String, Manifest>> ignored when !done.isLocal() ->
-                askRead(Replicator.readLocal(), true, done.replyTo());
-            default -> done.replyTo().tell(List.of());
+                askRead(Replicator.readLocal(), true, done.answer());
+            default -> done.answer().accept(List.of());
         }
         return this;
     }

@@ -11,7 +11,9 @@ import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 
 import java.util.List;
 
@@ -53,6 +55,9 @@ public final class NodeAgent {
     private record Undelivered(Object message) implements Command {
     }
 
+    private record MembershipChanged(ClusterEvent.ClusterDomainEvent event) implements Command {
+    }
+
     private NodeAgent() {
     }
 
@@ -69,12 +74,24 @@ public final class NodeAgent {
                 letter -> new Undelivered(letter.message()));
             context.getSystem().eventStream().tell(new EventStream.Subscribe<>(DeadLetter.class, deadLetters));
             context.getSystem().eventStream().tell(new EventStream.Subscribe<>(Dropped.class, dropped));
+            ActorRef<ClusterEvent.MemberEvent> members = context.messageAdapter(ClusterEvent.MemberEvent.class,
+                MembershipChanged::new);
+            ActorRef<ClusterEvent.ReachabilityEvent> reachability = context.messageAdapter(
+                ClusterEvent.ReachabilityEvent.class, MembershipChanged::new);
+            Cluster.get(context.getSystem()).subscriptions().tell(
+                Subscribe.create(members, ClusterEvent.MemberEvent.class));
+            Cluster.get(context.getSystem()).subscriptions().tell(
+                Subscribe.create(reachability, ClusterEvent.ReachabilityEvent.class));
             String address = context.getSystem().address().toString();
             List<String> roles = List.copyOf(Cluster.get(context.getSystem()).selfMember().getRoles());
 
             return Behaviors.receive(Command.class)
                 .onMessage(GetNodeStatus.class, get -> {
                     get.replyTo().tell(status(address, roles, store));
+                    return Behaviors.same();
+                })
+                .onMessage(MembershipChanged.class, changed -> {
+                    logMembership(context.getLog(), changed.event());
                     return Behaviors.same();
                 })
                 .onMessage(Undelivered.class, undelivered -> {
@@ -86,6 +103,21 @@ public final class NodeAgent {
                 })
                 .build();
         });
+    }
+
+    private static void logMembership(org.slf4j.Logger log, ClusterEvent.ClusterDomainEvent event) {
+        switch (event) {
+            case ClusterEvent.MemberUp up ->
+                log.info("Member up [address={}, roles={}]", up.member().address(), up.member().getRoles());
+            case ClusterEvent.MemberRemoved removed -> log.info("Member removed [address={}, previousStatus={}]",
+                removed.member().address(), removed.previousStatus());
+            case ClusterEvent.UnreachableMember unreachable ->
+                log.warn("Member unreachable [address={}]", unreachable.member().address());
+            case ClusterEvent.ReachableMember reachable ->
+                log.info("Member reachable again [address={}]", reachable.member().address());
+            default -> {
+            }
+        }
     }
 
     private static NodeStatus status(String address, List<String> roles, NodeStore store) {

@@ -4,6 +4,7 @@ import io.modelcache.manifest.Manifest;
 import io.modelcache.manifest.ManifestRegistry;
 import io.modelcache.manifest.ModelState;
 import io.modelcache.node.ModelCacheSettings;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -75,13 +76,12 @@ public final class ModelWriter {
     }
 
     /** Find, mark {@code DELETING}, drop every partition, then remove the manifest. */
-    @SuppressWarnings("unchecked")
     private static Behavior<RemoveStep> removal(Remove remove, ActorRef<ManifestRegistry.Command> registry,
                                                 ModelCacheSettings settings) {
         return Behaviors.setup(context -> {
-            context.ask(Optional.class, registry, settings.registryTimeout(),
-                replyTo -> new ManifestRegistry.Find(remove.name(), (ActorRef<Optional<Manifest>>) (ActorRef<?>) replyTo),
-                (found, failure) -> new Found(found == null ? Optional.empty() : (Optional<Manifest>) found));
+            context.ask(ManifestRegistry.Found.class, registry, settings.registryTimeout(),
+                replyTo -> new ManifestRegistry.Find(remove.name(), replyTo),
+                (found, failure) -> new Found(found == null ? Optional.empty() : found.manifest()));
             return Behaviors.receive(RemoveStep.class)
                 .onMessage(Found.class, found -> {
                     if (found.manifest().isEmpty()) {
@@ -89,9 +89,9 @@ public final class ModelWriter {
                         return Behaviors.stopped();
                     }
                     Manifest deleting = found.manifest().get().withState(ModelState.DELETING);
-                    context.ask(StatusReply.class, registry, settings.registryTimeout(),
-                        ack -> new ManifestRegistry.Publish(deleting, PutJob.castStatus(ack)),
-                        (reply, failure) -> new Marked(deleting, failure));
+                    context.askWithStatus(Done.class, registry, settings.registryTimeout(),
+                        ack -> new ManifestRegistry.Publish(deleting, ack),
+                        (done, failure) -> new Marked(deleting, failure));
                     return Behaviors.same();
                 })
                 .onMessage(Marked.class, marked -> {
@@ -101,10 +101,9 @@ public final class ModelWriter {
                     return Behaviors.same();
                 })
                 .onMessage(Freed.class, freed -> {
-                    context.ask(StatusReply.class, registry, settings.registryTimeout(),
-                        ack -> new ManifestRegistry.Remove(remove.name(), PutJob.castStatus(ack)),
-                        (reply, failure) -> new Unlisted(freed.manifest(), freed.dropped(),
-                            failure != null ? failure : reply.isError() ? reply.getError() : null));
+                    context.askWithStatus(Done.class, registry, settings.registryTimeout(),
+                        ack -> new ManifestRegistry.Remove(remove.name(), ack),
+                        (done, failure) -> new Unlisted(freed.manifest(), freed.dropped(), failure));
                     return Behaviors.same();
                 })
                 .onMessage(Unlisted.class, unlisted -> {

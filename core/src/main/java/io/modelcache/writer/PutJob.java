@@ -25,7 +25,6 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.pattern.StatusReply;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -149,9 +148,9 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
         }
         plan = planned.plan();
         manifest = plan.manifest();
-        getContext().ask(Optional.class, registry, settings.registryTimeout(),
-            replyTo -> new ManifestRegistry.Find(manifest.name(), castOptional(replyTo)),
-            (found, failure) -> new ExistingFound(found == null ? Optional.empty() : castManifest(found)));
+        getContext().ask(ManifestRegistry.Found.class, registry, settings.registryTimeout(),
+            replyTo -> new ManifestRegistry.Find(manifest.name(), replyTo),
+            (found, failure) -> new ExistingFound(found == null ? Optional.empty() : found.manifest()));
         return this;
     }
 
@@ -174,10 +173,9 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
 
     private void publish(ModelState state) {
         Manifest toPublish = manifest.withState(state);
-        getContext().ask(StatusReply.class, registry, settings.registryTimeout(),
-            ack -> new ManifestRegistry.Publish(toPublish, castStatus(ack)),
-            (reply, failure) -> new Published(state, failure != null ? failure
-                : reply.isError() ? reply.getError() : null));
+        getContext().askWithStatus(Done.class, registry, settings.registryTimeout(),
+            ack -> new ManifestRegistry.Publish(toPublish, ack),
+            (done, failure) -> new Published(state, failure));
     }
 
     private Behavior<Command> onPublished(Published published) {
@@ -284,9 +282,9 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
         if (!isPublished) {
             return finishFailed(reason);
         }
-        getContext().ask(StatusReply.class, registry, settings.registryTimeout(),
-            ack -> new ManifestRegistry.Remove(manifest.name(), castStatus(ack)),
-            (reply, failure) -> new CleanedUp(reason));
+        getContext().askWithStatus(Done.class, registry, settings.registryTimeout(),
+            ack -> new ManifestRegistry.Remove(manifest.name(), ack),
+            (done, failure) -> new CleanedUp(reason));
         return Behaviors.receive(Command.class)
             .onMessage(CleanedUp.class, cleaned -> finishFailed(cleaned.reason()))
             .onAnyMessage(ignored -> Behaviors.same())
@@ -332,20 +330,5 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
             return "no such file or directory: " + missing.getFile();
         }
         return cause.getMessage() != null ? cause.getMessage() : cause.toString();
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static ActorRef<Optional<Manifest>> castOptional(ActorRef ref) {
-        return ref;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Optional<Manifest> castManifest(Optional<?> found) {
-        return (Optional<Manifest>) found;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    static ActorRef<StatusReply<Done>> castStatus(ActorRef ref) {
-        return ref;
     }
 }

@@ -170,11 +170,10 @@ class WriterAndLoaderTest {
         }
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private static Optional<Manifest> find(String name) {
-        TestProbe<Optional> probe = testKit.createTestProbe(Optional.class);
-        registry.tell(new ManifestRegistry.Find(name, (ActorRef) probe.ref()));
-        return probe.receiveMessage(WAIT);
+        TestProbe<ManifestRegistry.Found> probe = testKit.createTestProbe();
+        registry.tell(new ManifestRegistry.Find(name, probe.ref()));
+        return probe.receiveMessage(WAIT).manifest();
     }
 
     private Path randomFile(String name, int size) throws Exception {
