@@ -138,9 +138,15 @@ public final class ChunkSerializer extends SerializerWithStringManifest implemen
             throw new IllegalArgumentException("reply path length " + pathLength + " bytes is outside 0.."
                 + MAX_PATH_BYTES + " for chunk " + chunkId);
         }
-        requireBytes(buffer, pathLength + Math.max(0, lengthBytes), "chunk " + chunkId);
         if (lengthBytes < 0) {
             throw new IllegalArgumentException("chunk " + chunkId + " length " + lengthBytes + " bytes is negative");
+        }
+        requireBytes(buffer, pathLength, "reply path of chunk " + chunkId);
+        // Compared against what is left after the path, never as pathLength + lengthBytes: that sum overflows
+        // for a length near Long.MAX_VALUE, and the frame would pass as a refusal of an exabyte chunk.
+        if (lengthBytes > buffer.remaining() - pathLength) {
+            throw new IllegalArgumentException("chunk " + chunkId + " needs " + lengthBytes + " bytes after its "
+                + pathLength + "-byte reply path but the frame has " + (buffer.remaining() - pathLength) + " left");
         }
         byte[] path = new byte[pathLength];
         buffer.get(path);

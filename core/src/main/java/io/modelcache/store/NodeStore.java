@@ -51,7 +51,7 @@ public final class NodeStore {
 
     /** Returns whether {@code lengthBytes} more would fit now; the answer may change at once. */
     public boolean fits(long lengthBytes) {
-        return usedBytes.get() + lengthBytes <= budgetBytes;
+        return lengthBytes <= budgetBytes - usedBytes.get();
     }
 
     void released(long lengthBytes) {
@@ -62,7 +62,9 @@ public final class NodeStore {
     private boolean reserve(long lengthBytes) {
         while (true) {
             long used = usedBytes.get();
-            if (used + lengthBytes > budgetBytes) {
+            // Compared as a difference: used + lengthBytes overflows for a length near Long.MAX_VALUE (a lying
+            // frame), which would pass the check, drive usedBytes negative and try to allocate exabytes.
+            if (lengthBytes > budgetBytes - used) {
                 return false;
             }
             if (usedBytes.compareAndSet(used, used + lengthBytes)) {
