@@ -121,6 +121,10 @@ public final class ChunkSerializer extends SerializerWithStringManifest implemen
 
     private void writeStoreChunk(StoreChunk store, ByteBuffer buffer) {
         byte[] replyTo = resolver().toSerializationFormat(store.replyTo()).getBytes(StandardCharsets.UTF_8);
+        if (replyTo.length > MAX_PATH_BYTES) {
+            throw new IllegalArgumentException("reply path of " + replyTo.length + " bytes exceeds the limit of "
+                + MAX_PATH_BYTES + " bytes for chunk " + store.chunkId());
+        }
         requireRoom(buffer, STORE_HEADER_BYTES + replyTo.length + store.lengthBytes(), store.chunkId());
         buffer.putInt(store.chunkId()).putLong(store.crc32c()).putLong(store.lengthBytes())
             .putInt(replyTo.length).put(replyTo);
