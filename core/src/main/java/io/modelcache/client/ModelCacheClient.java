@@ -7,6 +7,7 @@ import io.modelcache.loader.LoadedModel;
 import io.modelcache.loader.ModelLoader;
 import io.modelcache.manifest.Manifest;
 import io.modelcache.manifest.ManifestRegistry;
+import io.modelcache.node.Failures;
 import io.modelcache.node.ModelCacheNode;
 import io.modelcache.node.NodeAgent;
 import io.modelcache.partition.PartitionEntity;
@@ -160,7 +161,7 @@ public final class ModelCacheClient implements AutoCloseable {
             (ActorRef<org.apache.pekko.pattern.StatusReply<ModelWriter.Removed>> replyTo) ->
                 new ModelWriter.Remove(name, replyTo), askTimeout, system.scheduler())
             .exceptionally(failure -> {
-                throw new ModelCacheException(rootMessage(failure));
+                throw new ModelCacheException(Failures.describe(failure));
             });
     }
 
@@ -219,17 +220,5 @@ public final class ModelCacheClient implements AutoCloseable {
         if (ownsNode) {
             node.close();
         }
-    }
-
-    static String rootMessage(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && (cause instanceof java.util.concurrent.CompletionException
-            || cause instanceof java.util.concurrent.ExecutionException)) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof org.apache.pekko.pattern.StatusReply.ErrorMessage error) {
-            return error.getMessage();
-        }
-        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
     }
 }

@@ -5,6 +5,7 @@ import io.modelcache.manifest.FileEntry;
 import io.modelcache.manifest.Manifest;
 import io.modelcache.manifest.ManifestRegistry;
 import io.modelcache.manifest.ModelState;
+import io.modelcache.node.Failures;
 import io.modelcache.node.ModelCacheSettings;
 import io.modelcache.node.NodeRuntime;
 import io.modelcache.partition.PartitionEntity;
@@ -155,7 +156,7 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
     @SuppressWarnings("unchecked")
     private Behavior<Command> onDestinationReady(DestinationReady ready) {
         if (ready.failure() != null) {
-            return fail("cannot prepare the destination: " + rootMessage(ready.failure()));
+            return fail("cannot prepare the destination: " + Failures.describe(ready.failure()));
         }
         destination = ready.destination();
         loadId = NodeRuntime.get(getContext().getSystem()).register(destination);
@@ -284,7 +285,7 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
             (mismatch, failure) -> new Verified(mismatch, failure));
         return Behaviors.receive(Command.class)
             .onMessage(Verified.class, verified -> verified.failure() != null
-                ? fail("SHA-256 check failed: " + rootMessage(verified.failure()))
+                ? fail("SHA-256 check failed: " + Failures.describe(verified.failure()))
                 : verified.mismatch() != null ? fail(verified.mismatch())
                 : succeed((System.nanoTime() - verifyStartNs) / 1e9))
             .onMessage(LoadTimedOut.class, this::onLoadTimedOut)
@@ -374,13 +375,5 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
         if (loadId != 0) {
             NodeRuntime.get(getContext().getSystem()).unregister(loadId);
         }
-    }
-
-    private static String rootMessage(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause instanceof CompletionException) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
     }
 }

@@ -4,6 +4,7 @@ import io.modelcache.manifest.ChunkEntry;
 import io.modelcache.manifest.Manifest;
 import io.modelcache.manifest.ManifestRegistry;
 import io.modelcache.manifest.ModelState;
+import io.modelcache.node.Failures;
 import io.modelcache.node.ModelCacheSettings;
 import io.modelcache.partition.PartitionEntity;
 import io.modelcache.partition.PartitionEntity.ChunkStored;
@@ -144,7 +145,7 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
 
     private Behavior<Command> onPlanned(Planned planned) {
         if (planned.failure() != null) {
-            return finishFailed(describe(planned.failure()));
+            return finishFailed(Failures.describe(planned.failure()));
         }
         plan = planned.plan();
         manifest = plan.manifest();
@@ -323,12 +324,4 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
         return manifest.files().get(chunk.fileIndex()).path();
     }
 
-    static String describe(Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-            ? failure.getCause() : failure;
-        if (cause instanceof java.nio.file.NoSuchFileException missing) {
-            return "no such file or directory: " + missing.getFile();
-        }
-        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
-    }
 }

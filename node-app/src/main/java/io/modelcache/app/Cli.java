@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.modelcache.client.ModelCacheClient;
 import io.modelcache.client.ModelCacheException;
+import io.modelcache.node.Failures;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -88,13 +89,7 @@ final class Cli {
 
     /** @return the innermost useful message of an error, on one line */
     static String oneLine(Throwable error) {
-        Throwable cause = error;
-        while (cause.getCause() != null && (cause instanceof ExecutionException
-            || cause instanceof CompletionException || cause.getMessage() == null)) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
-        return message.replace('\n', ' ');
+        return Failures.describe(error);
     }
 
     /** @return a progress bar when standard output is a terminal, else {@code null} */
