@@ -98,7 +98,7 @@ public final class ModelCacheNode implements AutoCloseable {
         List<Address> seedAddresses = parseSeeds(seeds);
 
         CompletableFuture<Actors> started = new CompletableFuture<>();
-        ActorSystem<Void> system = ActorSystem.create(guardian(role, settings, started), SYSTEM_NAME, full);
+        ActorSystem<Void> system = createSystem(guardian(role, settings, started), full, host, port);
         system.getWhenTerminated().thenRun(() -> started.completeExceptionally(
             new IllegalStateException("the actor system stopped while starting; the log above says why")));
         try {
@@ -130,6 +130,20 @@ public final class ModelCacheNode implements AutoCloseable {
             .withFallback(ConfigFactory.parseResources(ModelCacheNode.class.getClassLoader(), "modelcache-pekko.conf"))
             .withFallback(ConfigFactory.defaultReference())
             .resolve();
+    }
+
+    private static ActorSystem<Void> createSystem(Behavior<Void> guardian, Config config, String host, int port) {
+        try {
+            return ActorSystem.create(guardian, SYSTEM_NAME, config);
+        } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof java.net.BindException) {
+                    throw new IllegalStateException("cannot listen on " + host + ":" + port + ": address already in "
+                        + "use (is a node already running there?)", e);
+                }
+            }
+            throw e;
+        }
     }
 
     private static Behavior<Void> guardian(Role role, ModelCacheSettings settings, CompletableFuture<Actors> started) {

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import io.modelcache.client.ModelCacheClient;
 import io.modelcache.client.ModelCacheException;
 import io.modelcache.node.Failures;
+import io.modelcache.node.ModelCacheSettings;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -76,6 +77,19 @@ final class Cli {
         } catch (ConfigException e) {
             throw new IllegalArgumentException(option + " '" + value + "' is not a size such as 4GiB or 512MiB");
         }
+    }
+
+    /**
+     * @param parallelism the {@code --parallelism} option, or {@code null} when not given
+     * @return the value to request: 0 takes the configured default
+     * @throws IllegalArgumentException naming the value and the range when it is outside 1..1024
+     */
+    static int parallelism(Integer parallelism) {
+        if (parallelism == null) {
+            return 0;
+        }
+        ModelCacheSettings.checkParallelism("--parallelism", parallelism);
+        return parallelism;
     }
 
     /** Waits for a stage and unwraps its failure into an exception with a one-line message. */

@@ -10,6 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -24,19 +25,23 @@ final class GetCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Directory to write the files into.")
     Path out;
 
-    @Option(names = "--parallelism", paramLabel = "P", defaultValue = "0",
-        description = "Fetchers in the loader's router (default: modelcache.loader.parallelism).")
-    int parallelism;
+    @Option(names = "--parallelism", paramLabel = "P",
+        description = "Fetchers in the loader's router, 1..1024 (default: modelcache.loader.parallelism).")
+    Integer parallelism;
 
     @Mixin
     Cli.ClusterOptions cluster;
 
     @Override
     public Integer call() throws Exception {
+        int loadParallelism = Cli.parallelism(parallelism);
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + " is a file, not a directory");
+        }
         try (ModelCacheClient client = cluster.connect()) {
             Manifest manifest = Cli.await(client.find(name));
             ProgressBar bar = Cli.progressBar("get " + name, Math.max(1, manifest.totalBytes()));
-            LoadRequest request = new LoadRequest(name, parallelism, out, true,
+            LoadRequest request = new LoadRequest(name, loadParallelism, out, true,
                 bar == null ? null : (done, total) -> bar.stepTo(done));
             try (LoadedModel model = Cli.await(client.load(request))) {
                 if (bar != null) {

@@ -34,6 +34,12 @@ public final class ModelCacheCommand implements Runnable {
             command.getErr().println("modelcache: error: " + Cli.oneLine(error));
             return 1;
         });
+        line.setParameterExceptionHandler((error, args) -> {
+            CommandLine command = error.getCommandLine();
+            command.getErr().println("modelcache: error: " + Cli.oneLine(error) + " (see '"
+                + command.getCommandSpec().qualifiedName() + " --help')");
+            return 2;
+        });
         return line;
     }
 }

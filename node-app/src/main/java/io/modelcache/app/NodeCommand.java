@@ -36,7 +36,9 @@ final class NodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // A node logs its life (members, models stored, loads); the other commands only print their result.
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.modelcache")).setLevel(Level.INFO);
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.apache.pekko")).setLevel(Level.WARN);
         Config overrides = Cli.loadConfig(config);
         if (memory != null) {
             overrides = overrides.withValue("modelcache.node.memory-budget",

@@ -2,6 +2,7 @@ package io.modelcache.app;
 
 import io.modelcache.client.ModelCacheClient;
 import io.modelcache.writer.PutRequest;
+import io.modelcache.writer.ModelPlan;
 import io.modelcache.writer.PutResult;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
@@ -23,9 +24,9 @@ final class PutCommand implements Callable<Integer> {
     @Option(names = "--name", description = "The model's name (default: the file or directory name).")
     String name;
 
-    @Option(names = "--parallelism", paramLabel = "P", defaultValue = "0",
-        description = "Chunks in flight (default: modelcache.writer.parallelism).")
-    int parallelism;
+    @Option(names = "--parallelism", paramLabel = "P",
+        description = "Chunks in flight, 1..1024 (default: modelcache.writer.parallelism).")
+    Integer parallelism;
 
     @Mixin
     Cli.ClusterOptions cluster;
@@ -36,10 +37,12 @@ final class PutCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no such file or directory: " + path);
         }
         String modelName = name != null ? name : defaultName(path);
+        ModelPlan.checkName(modelName);
+        int storeParallelism = Cli.parallelism(parallelism);
         try (ModelCacheClient client = cluster.connect()) {
             ProgressBar bar = Cli.progressBar("put " + modelName, Math.max(1, sizeOf(path)));
             try {
-                PutResult.Stored stored = Cli.await(client.put(new PutRequest(path, modelName, parallelism,
+                PutResult.Stored stored = Cli.await(client.put(new PutRequest(path, modelName, storeParallelism,
                     bar == null ? null : (done, total) -> bar.stepTo(done))));
                 if (bar != null) {
                     bar.close();

@@ -59,7 +59,44 @@ class CommandLineTest {
         Result result = run("get", "m");
 
         assertEquals(2, result.code());
-        assertTrue(result.err().startsWith("Missing required option: '--out=DIR'"), result.err());
+        assertEquals("modelcache: error: Missing required option: '--out=DIR' (see 'modelcache get --help')",
+            result.err().strip());
+    }
+
+    @Test
+    void getRefusesParallelismZeroNamingTheRange() {
+        Result result = run("get", "m", "--out", tempDir.toString(), "--parallelism", "0");
+
+        assertEquals(1, result.code());
+        assertEquals("modelcache: error: --parallelism 0 is outside 1..1024", result.err().strip());
+    }
+
+    @Test
+    void getRefusesOutputPathThatIsAFile() throws Exception {
+        Path file = java.nio.file.Files.writeString(tempDir.resolve("file"), "x");
+
+        Result result = run("get", "m", "--out", file.toString());
+
+        assertEquals(1, result.code());
+        assertEquals("modelcache: error: --out " + file + " is a file, not a directory", result.err().strip());
+    }
+
+    @Test
+    void putRefusesInvalidNameBeforeJoining() throws Exception {
+        Path file = java.nio.file.Files.writeString(tempDir.resolve("m.bin"), "x");
+
+        Result result = run("put", file.toString(), "--name", "../bad");
+
+        assertEquals(1, result.code());
+        assertTrue(result.err().startsWith("modelcache: error: model name '../bad' is invalid"), result.err());
+    }
+
+    @Test
+    void unknownCommandIsOneLineUsageError() {
+        Result result = run("frobnicate");
+
+        assertEquals(2, result.code());
+        assertEquals(1, result.err().strip().lines().count(), result.err());
     }
 
     @Test
