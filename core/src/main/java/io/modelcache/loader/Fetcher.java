@@ -1,18 +1,25 @@
 package io.modelcache.loader;
 
+import io.modelcache.dataplane.DataRefusedException;
+import io.modelcache.dataplane.DataRoute;
+import io.modelcache.dataplane.TcpDataClient;
 import io.modelcache.manifest.ChunkEntry;
+import io.modelcache.node.Failures;
+import io.modelcache.node.NodeRuntime;
 import io.modelcache.partition.PartitionEntity;
 import io.modelcache.partition.PartitionEntity.ChunkData;
 import io.modelcache.partition.PartitionEntity.ChunkUnavailable;
 import io.modelcache.partition.PartitionEntity.FetchReply;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 
@@ -29,8 +36,11 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
     sealed interface Command {
     }
 
-    /** Fetch one chunk from one partition and tell {@code replyTo} how it went. */
-    record FetchChunk(int chunkId, ChunkEntry chunk, ActorRef<PartitionEntity.Command> partition,
+    /**
+     * Fetch one chunk from one partition and tell {@code replyTo} how it went: over the data plane when
+     * {@code route} is set, else by asking the entity {@code partition} for a chunk message.
+     */
+    record FetchChunk(int chunkId, ChunkEntry chunk, ActorRef<PartitionEntity.Command> partition, DataRoute route,
                       ActorRef<Outcome> replyTo) implements Command {
     }
 
@@ -53,13 +63,19 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
     private record TimedOut(int chunkId) implements Command {
     }
 
+    /** A data-plane read ended: {@code failure} is {@code null} when the bytes are in place. */
+    private record ReadDone(int chunkId, String failure) implements Command {
+    }
+
     private final long loadId;
     private final LoadDestination destination;
     private final Duration chunkTimeout;
     private final TimerScheduler<Command> timers;
     private final ActorRef<FetchReply> replies;
     private final ArrayDeque<FetchChunk> queue = new ArrayDeque<>();
+    private final TcpDataClient dataClient;
     private FetchChunk current;
+    private Thread reader;
 
     static Behavior<Command> create(long loadId, LoadDestination destination, Duration chunkTimeout) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers ->
@@ -69,6 +85,7 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
     private Fetcher(ActorContext<Command> context, TimerScheduler<Command> timers, long loadId,
                     LoadDestination destination, Duration chunkTimeout) {
         super(context);
+        this.dataClient = NodeRuntime.get(context.getSystem()).dataClient();
         this.timers = timers;
         this.loadId = loadId;
         this.destination = destination;
@@ -82,6 +99,8 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
             .onMessage(FetchChunk.class, this::onFetchChunk)
             .onMessage(Answered.class, this::onAnswered)
             .onMessage(TimedOut.class, this::onTimedOut)
+            .onMessage(ReadDone.class, this::onReadDone)
+            .onSignal(PostStop.class, signal -> onPostStop())
             .build();
     }
 
@@ -99,9 +118,45 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
             return;
         }
         ChunkEntry chunk = current.chunk();
-        current.partition().tell(new PartitionEntity.GetChunk(loadId, current.chunkId(), chunk.fileIndex(),
-            chunk.offsetBytes(), replies));
+        if (current.route() != null) {
+            startRead(current);
+        } else {
+            current.partition().tell(new PartitionEntity.GetChunk(loadId, current.chunkId(), chunk.fileIndex(),
+                chunk.offsetBytes(), replies));
+        }
         timers.startSingleTimer(new TimedOut(current.chunkId()), chunkTimeout);
+    }
+
+    /** Reads the chunk over the data plane on a virtual thread; the answer comes back as a message. */
+    private void startRead(FetchChunk fetch) {
+        ActorRef<Command> self = getContext().getSelf();
+        ChunkEntry chunk = fetch.chunk();
+        reader = Thread.ofVirtual().name("modelcache-fetch").start(() -> {
+            String failure = null;
+            try {
+                dataClient.fetch(fetch.route(), loadId, fetch.chunkId(), 0, chunk.lengthBytes(), destination,
+                    chunk.fileIndex(), chunk.offsetBytes());
+                failure = crcMismatch(fetch.chunkId(), chunk); // checked here, off the actor's dispatcher
+            } catch (DataRefusedException e) {
+                failure = e.getMessage();
+            } catch (IOException | RuntimeException e) {
+                failure = "data plane read from " + fetch.route().host() + ":" + fetch.route().port() + " failed: "
+                    + Failures.describe(e);
+            }
+            self.tell(new ReadDone(fetch.chunkId(), failure));
+        });
+    }
+
+    private Behavior<Command> onReadDone(ReadDone done) {
+        if (current == null || done.chunkId() != current.chunkId()) {
+            return this; // the read of a request that already timed out
+        }
+        timers.cancelAll();
+        reader = null;
+        current.replyTo().tell(done.failure() != null ? failed(done.failure())
+            : new Fetched(current.chunkId(), current.chunk().lengthBytes(), getContext().getSelf()));
+        next();
+        return this;
     }
 
     private Behavior<Command> onAnswered(Answered answered) {
@@ -129,12 +184,20 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
         if (!isPlaced) {
             return failed("chunk " + current.chunkId() + " could not be placed");
         }
+        return checkCrc();
+    }
+
+    private Outcome checkCrc() {
+        String mismatch = crcMismatch(current.chunkId(), current.chunk());
+        return mismatch != null ? failed(mismatch)
+            : new Fetched(current.chunkId(), current.chunk().lengthBytes(), getContext().getSelf());
+    }
+
+    /** @return why the chunk's bytes in place do not match its CRC32C, or {@code null} when they do */
+    private String crcMismatch(int chunkId, ChunkEntry chunk) {
         long crc = destination.crc32c(chunk.fileIndex(), chunk.offsetBytes(), chunk.lengthBytes());
-        if (crc != chunk.crc32c()) {
-            return failed("chunk " + current.chunkId() + " has CRC32C " + Long.toHexString(crc) + ", expected "
-                + Long.toHexString(chunk.crc32c()));
-        }
-        return new Fetched(current.chunkId(), chunk.lengthBytes(), getContext().getSelf());
+        return crc == chunk.crc32c() ? null : "chunk " + chunkId + " has CRC32C " + Long.toHexString(crc)
+            + ", expected " + Long.toHexString(chunk.crc32c());
     }
 
     private FetchFailed failed(String reason) {
@@ -145,8 +208,19 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
         if (current == null || timedOut.chunkId() != current.chunkId()) {
             return this;
         }
+        if (reader != null) {
+            reader.interrupt(); // closes the connection under a blocked read, so it cannot be reused
+            reader = null;
+        }
         current.replyTo().tell(failed("no answer within " + chunkTimeout.toMillis() + " ms"));
         next();
+        return this;
+    }
+
+    private Behavior<Command> onPostStop() {
+        if (reader != null) {
+            reader.interrupt();
+        }
         return this;
     }
 }

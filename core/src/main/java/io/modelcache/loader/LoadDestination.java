@@ -3,7 +3,9 @@ package io.modelcache.loader;
 import io.modelcache.store.StoredChunk;
 
 import java.lang.foreign.MemorySegment;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -64,6 +66,36 @@ public abstract class LoadDestination implements AutoCloseable {
                 return false;
             }
             return chunk.copyTo(target(fileIndex, fileOffset, chunk.lengthBytes()), 0);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Reads exactly {@code lengthBytes} from a channel to {@code fileOffset} of file {@code fileIndex}.
+     *
+     * @return {@code false} if the destination is closed (nothing read)
+     * @throws IOException if the channel fails or ends early; part of the range may have been written
+     * @throws IllegalArgumentException if the range falls outside the file
+     */
+    public final boolean readFrom(ReadableByteChannel channel, int fileIndex, long fileOffset, long lengthBytes)
+        throws IOException {
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            MemorySegment range = target(fileIndex, fileOffset, lengthBytes);
+            for (long at = 0; at < lengthBytes; at += 1L << 30) {
+                ByteBuffer view = range.asSlice(at, Math.min(1L << 30, lengthBytes - at)).asByteBuffer();
+                while (view.hasRemaining()) {
+                    if (channel.read(view) < 0) {
+                        throw new java.io.EOFException("stream ended after " + (at + view.position()) + " of "
+                            + lengthBytes + " bytes");
+                    }
+                }
+            }
+            return true;
         } finally {
             lock.readLock().unlock();
         }

@@ -1,5 +1,6 @@
 package io.modelcache.loader;
 
+import io.modelcache.dataplane.DataRoute;
 import io.modelcache.manifest.ChunkEntry;
 import io.modelcache.manifest.FileEntry;
 import io.modelcache.manifest.Manifest;
@@ -51,7 +52,9 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
     private record DestinationReady(LoadDestination destination, Throwable failure) implements Command {
     }
 
-    private record PartitionLocated(int partition, Located located, Throwable failure) implements Command {
+    /** Where a partition's chunks are read: its entity (Artery transport) or a data-plane route (tcp). */
+    private record PartitionLocated(int partition, ActorRef<PartitionEntity.Command> entity, DataRoute route,
+                                    String failure) implements Command {
     }
 
     private record FetchOutcome(Fetcher.Outcome outcome) implements Command {
@@ -79,6 +82,7 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
     private long loadId;
     private ActorRef<Fetcher.Command> fetchers;
     private ActorRef<PartitionEntity.Command>[] partitions;
+    private DataRoute[] routes;
     /** Chunks whose partition is not (or no longer) located, by partition. */
     private List<List<Integer>> waitingByPartition;
     /** Chunks ready to be fetched, their partitions located. */
@@ -163,6 +167,7 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
         fetched = new BitSet(manifest.chunks().size());
         attempts = new byte[manifest.chunks().size()];
         partitions = new ActorRef[manifest.partitionCount()];
+        routes = new DataRoute[manifest.partitionCount()];
         waitingByPartition = new ArrayList<>();
         for (int p = 0; p < manifest.partitionCount(); p++) {
             waitingByPartition.add(new ArrayList<>());
@@ -185,21 +190,32 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
         return this;
     }
 
+    /** Finds where a partition's chunks are read now: asks its entity, through sharding, for a ticket or its ref. */
     private void locate(int partition) {
-        getContext().ask(Located.class,
-            ClusterSharding.get(getContext().getSystem())
-                .entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(partition)),
-            settings.locateTimeout(), PartitionEntity.Locate::new,
-            (located, failure) -> new PartitionLocated(partition, located, failure));
+        var entity = ClusterSharding.get(getContext().getSystem())
+            .entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(partition));
+        String notLocated = "partition " + manifest.partitionEntityId(partition) + " could not be located within "
+            + settings.locateTimeout().toMillis() + " ms";
+        if (settings.transport().equals(ModelCacheSettings.ARTERY)) {
+            getContext().ask(Located.class, entity, settings.locateTimeout(), PartitionEntity.Locate::new,
+                (located, failure) -> located == null ? new PartitionLocated(partition, null, null, notLocated)
+                    : new PartitionLocated(partition, located.partition(), null, null));
+            return;
+        }
+        String requester = getContext().getSystem().address().toString();
+        getContext().ask(PartitionEntity.TicketIssued.class, entity, settings.locateTimeout(),
+            replyTo -> new PartitionEntity.IssueTicket(loadId, requester, replyTo),
+            (issued, failure) -> issued == null ? new PartitionLocated(partition, null, null, notLocated)
+                : new PartitionLocated(partition, null, issued.route(), issued.refusal()));
     }
 
     private Behavior<Command> onPartitionLocated(PartitionLocated located) {
         int partition = located.partition();
-        if (located.located() == null) {
-            return failPartition(partition, "partition " + manifest.partitionEntityId(partition)
-                + " could not be located within " + settings.locateTimeout().toMillis() + " ms");
+        if (located.failure() != null) {
+            return failPartition(partition, located.failure());
         }
-        partitions[partition] = located.located().partition();
+        partitions[partition] = located.entity();
+        routes[partition] = located.route();
         List<Integer> waiting = waitingByPartition.get(partition);
         pending.addAll(waiting);
         waiting.clear();
@@ -212,7 +228,8 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
         while (!pending.isEmpty() && (!idleFetchers.isEmpty() || routerSlots > 0)) {
             int chunkId = pending.pollFirst();
             ChunkEntry chunk = manifest.chunks().get(chunkId);
-            Fetcher.FetchChunk fetch = new Fetcher.FetchChunk(chunkId, chunk, partitions[chunk.partition()], outcomes);
+            Fetcher.FetchChunk fetch = new Fetcher.FetchChunk(chunkId, chunk, partitions[chunk.partition()],
+                routes[chunk.partition()], outcomes);
             if (!idleFetchers.isEmpty()) {
                 idleFetchers.pollFirst().tell(fetch);
             } else {

@@ -151,6 +151,9 @@ public final class ModelCacheNode implements AutoCloseable {
             NodeRuntime runtime = NodeRuntime.get(context.getSystem());
             PartitionEntity.init(ClusterSharding.get(context.getSystem()), runtime.store());
             if (role == Role.DATA) {
+                if (settings.transport().equals(ModelCacheSettings.TCP)) {
+                    runtime.startDataServer(context.getSystem().address().getHost().get());
+                }
                 context.spawn(NodeAgent.create(runtime.store()), "node-agent");
             }
             ActorRef<ManifestRegistry.Command> registry =

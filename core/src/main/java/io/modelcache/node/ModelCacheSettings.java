@@ -19,6 +19,11 @@ import java.time.Duration;
  * @param loadTimeout how long a whole load may take
  * @param locateTimeout how long finding a partition through sharding may take
  * @param joinTimeout how long a client waits to join the cluster
+ * @param transport how chunk bytes travel: {@code tcp} or {@code artery}
+ * @param dataHost the data port's host; empty means the cluster hostname
+ * @param dataPort the data port; 0 picks a free one
+ * @param dataSocketBufferBytes the receive buffer of each data connection
+ * @param ticketTtl how long a data-plane ticket stays valid
  */
 public record ModelCacheSettings(
     long chunkSizeBytes,
@@ -31,7 +36,17 @@ public record ModelCacheSettings(
     Duration fetchChunkTimeout,
     Duration loadTimeout,
     Duration locateTimeout,
-    Duration joinTimeout) {
+    Duration joinTimeout,
+    String transport,
+    String dataHost,
+    int dataPort,
+    int dataSocketBufferBytes,
+    Duration ticketTtl) {
+
+    /** Chunks travel on the data plane's TCP connections. */
+    public static final String TCP = "tcp";
+    /** Chunks travel inside Pekko messages. */
+    public static final String ARTERY = "artery";
 
     /** Bytes kept free in a large Artery frame for a chunk message's header. */
     public static final long FRAME_HEADER_ALLOWANCE_BYTES = 64 * 1024;
@@ -60,7 +75,12 @@ public record ModelCacheSettings(
                 mc.getDuration("loader.chunk-timeout"),
                 mc.getDuration("loader.load-timeout"),
                 mc.getDuration("loader.locate-timeout"),
-                mc.getDuration("client.join-timeout"));
+                mc.getDuration("client.join-timeout"),
+                mc.getString("data-plane.transport"),
+                mc.getString("data-plane.tcp.host"),
+                mc.getInt("data-plane.tcp.port"),
+                (int) Math.min(Integer.MAX_VALUE, mc.getBytes("data-plane.tcp.socket-buffer")),
+                mc.getDuration("data-plane.ticket-ttl"));
             settings.check(config.getBytes("pekko.remote.artery.advanced.maximum-large-frame-size"));
             return settings;
         } catch (ConfigException e) {
@@ -84,6 +104,13 @@ public record ModelCacheSettings(
         }
         checkParallelism("modelcache.writer.parallelism", storeParallelism);
         checkParallelism("modelcache.loader.parallelism", loadParallelism);
+        if (!transport.equals(TCP) && !transport.equals(ARTERY)) {
+            throw new IllegalArgumentException("modelcache.data-plane.transport '" + transport + "' is unknown; "
+                + "use " + TCP + " or " + ARTERY);
+        }
+        if (dataPort < 0 || dataPort > 65535) {
+            throw new IllegalArgumentException("modelcache.data-plane.tcp.port " + dataPort + " is outside 0..65535");
+        }
         if (partitionsPerNode < 1 || partitionsPerNode > 1024) {
             throw new IllegalArgumentException("modelcache.writer.partitions-per-node " + partitionsPerNode
                 + " is outside 1..1024");

@@ -1,5 +1,8 @@
 package io.modelcache.node;
 
+import io.modelcache.dataplane.TcpDataClient;
+import io.modelcache.dataplane.TcpDataServer;
+import io.modelcache.dataplane.TicketTable;
 import io.modelcache.loader.LoadDestination;
 import io.modelcache.partition.PartitionEntity;
 import io.modelcache.store.NodeStore;
@@ -9,6 +12,7 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.Extension;
 import org.apache.pekko.actor.ExtensionIdProvider;
 
+import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -25,12 +29,53 @@ public final class NodeRuntime implements Extension {
     private final ModelCacheSettings settings;
     private final NodeStore store;
     private final ConcurrentHashMap<Long, LoadDestination> destinationsByLoad = new ConcurrentHashMap<>();
+    private final TicketTable tickets = new TicketTable(System::nanoTime);
+    private final TcpDataClient dataClient;
+    private volatile TcpDataServer dataServer;
 
     private NodeRuntime(ExtendedActorSystem system) {
         this.settings = ModelCacheSettings.from(system.settings().config());
         boolean isData = system.settings().config().getStringList("pekko.cluster.roles")
             .contains(PartitionEntity.DATA_ROLE);
         this.store = isData ? new NodeStore(settings.memoryBudgetBytes()) : null;
+        this.dataClient = new TcpDataClient(settings.dataSocketBufferBytes());
+        system.registerOnTermination(this::closeDataPlane);
+    }
+
+    /**
+     * Starts this data node's data port, once.
+     *
+     * @param clusterHost the node's cluster hostname, used when {@code modelcache.data-plane.tcp.host} is empty
+     * @throws IOException if the port cannot be bound
+     */
+    public synchronized void startDataServer(String clusterHost) throws IOException {
+        if (dataServer == null) {
+            String host = settings.dataHost().isEmpty() ? clusterHost : settings.dataHost();
+            dataServer = TcpDataServer.start(host, settings.dataPort(), tickets);
+        }
+    }
+
+    /** @return the data port's server, or {@code null} when this member serves none */
+    public TcpDataServer dataServer() {
+        return dataServer;
+    }
+
+    /** @return the tickets this node issued */
+    public TicketTable tickets() {
+        return tickets;
+    }
+
+    /** @return this member's pool of data-plane connections to data nodes */
+    public TcpDataClient dataClient() {
+        return dataClient;
+    }
+
+    private void closeDataPlane() {
+        dataClient.close();
+        TcpDataServer server = dataServer;
+        if (server != null) {
+            server.close();
+        }
     }
 
     /** @return the runtime of {@code system}, created on first use */

@@ -1,5 +1,9 @@
 package io.modelcache.partition;
 
+import io.modelcache.dataplane.DataRoute;
+import io.modelcache.dataplane.TcpDataServer;
+import io.modelcache.dataplane.Ticket;
+import io.modelcache.node.NodeRuntime;
 import io.modelcache.serialization.ChunkMessage;
 import io.modelcache.serialization.ControlMessage;
 import io.modelcache.store.NodeStore;
@@ -16,6 +20,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -96,6 +101,21 @@ public final class PartitionEntity extends AbstractBehavior<PartitionEntity.Comm
     public record ChunkUnavailable(long loadId, int chunkId, String reason) implements FetchReply, ControlMessage {
     }
 
+    /**
+     * Asks for a data-plane ticket that lets load {@code loadId} of member {@code requester} read this
+     * partition's chunks from the node's data port.
+     */
+    public record IssueTicket(long loadId, String requester, ActorRef<TicketIssued> replyTo)
+        implements Command, ControlMessage {
+    }
+
+    /**
+     * The answer to {@link IssueTicket}: where to read and with what, or why not ({@code route} is then
+     * {@code null}).
+     */
+    public record TicketIssued(String entityId, DataRoute route, String refusal) implements ControlMessage {
+    }
+
     /** Frees every chunk of the partition and stops the entity. */
     public record DropPartition(ActorRef<PartitionDropped> replyTo) implements Command, ControlMessage {
     }
@@ -153,6 +173,7 @@ public final class PartitionEntity extends AbstractBehavior<PartitionEntity.Comm
             .onMessage(Locate.class, this::onLocate)
             .onMessage(StoreChunk.class, this::onStoreChunk)
             .onMessage(GetChunk.class, this::onGetChunk)
+            .onMessage(IssueTicket.class, this::onIssueTicket)
             .onMessage(DropPartition.class, this::onDropPartition)
             .onMessage(GetPartitionInfo.class, this::onGetPartitionInfo)
             .onSignal(PostStop.class, signal -> onPostStop())
@@ -206,6 +227,22 @@ public final class PartitionEntity extends AbstractBehavior<PartitionEntity.Comm
         }
         get.replyTo().tell(new ChunkData(get.loadId(), get.chunkId(), get.fileIndex(), get.fileOffset(),
             chunk.lengthBytes(), chunk, false));
+        return this;
+    }
+
+    private Behavior<Command> onIssueTicket(IssueTicket issue) {
+        NodeRuntime runtime = NodeRuntime.get(getContext().getSystem());
+        TcpDataServer server = runtime.dataServer();
+        if (server == null) {
+            issue.replyTo().tell(new TicketIssued(entityId, null, "node " + nodeAddress + " serves no data port "
+                + "(modelcache.data-plane.transport = " + runtime.settings().transport() + ")"));
+            return this;
+        }
+        Ticket ticket = runtime.tickets().issue(issue.loadId(), issue.requester(), entityId, chunksById,
+            runtime.settings().ticketTtl().toNanos());
+        InetSocketAddress address = server.address();
+        issue.replyTo().tell(new TicketIssued(entityId,
+            new DataRoute(address.getHostString(), address.getPort(), ticket), null));
         return this;
     }
 

@@ -7,6 +7,8 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.CollectionSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultArraySerializers;
+import io.modelcache.dataplane.DataRoute;
+import io.modelcache.dataplane.Ticket;
 import io.modelcache.manifest.ChunkEntry;
 import io.modelcache.manifest.FileEntry;
 import io.modelcache.manifest.Manifest;
@@ -71,6 +73,11 @@ public final class KryoRegistrations {
         kryo.register(PartitionEntity.PartitionDropped.class, 207);
         kryo.register(PartitionEntity.GetPartitionInfo.class, 208);
         kryo.register(PartitionEntity.PartitionInfo.class, 209);
+
+        kryo.register(PartitionEntity.IssueTicket.class, 210);
+        kryo.register(PartitionEntity.TicketIssued.class, 211);
+        kryo.register(Ticket.class, 220);
+        kryo.register(DataRoute.class, 221);
 
         kryo.register(NodeAgent.GetNodeStatus.class, 300);
         kryo.register(NodeAgent.NodeStatus.class, 301);

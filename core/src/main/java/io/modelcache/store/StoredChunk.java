@@ -2,7 +2,9 @@ package io.modelcache.store;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.zip.CRC32C;
 
@@ -56,6 +58,30 @@ public final class StoredChunk {
                 return false;
             }
             MemorySegment.copy(segment, 0, target, targetOffset, segment.byteSize());
+            return true;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Writes {@code header} and then {@code lengthBytes} of the chunk from {@code offsetBytes} to a channel,
+     * straight from off-heap memory, in as few system calls as the channel allows.
+     *
+     * @return {@code false} if the chunk was released meanwhile (nothing written)
+     * @throws IOException if the channel fails; part of the bytes may have been written
+     */
+    public boolean writeTo(GatheringByteChannel channel, ByteBuffer header, long offsetBytes, long lengthBytes)
+        throws IOException {
+        lock.readLock().lock();
+        try {
+            if (released) {
+                return false;
+            }
+            ByteBuffer[] buffers = {header, segment.asSlice(offsetBytes, lengthBytes).asByteBuffer()};
+            while (buffers[1].hasRemaining()) {
+                channel.write(buffers);
+            }
             return true;
         } finally {
             lock.readLock().unlock();

@@ -50,12 +50,13 @@ class WriterAndLoaderTest {
     Path tempDir;
 
     @BeforeAll
-    static void startOneNodeCluster() {
+    static void startOneNodeCluster() throws Exception {
         testKit = ActorTestKit.create("modelcache", ModelCacheNode.layered(ConfigFactory.parseString(
             "pekko.remote.artery.canonical.port = 0\npekko.cluster.roles = [data]\nmodelcache.chunk-size = 16KiB")));
         Cluster cluster = Cluster.get(testKit.system());
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
         NodeRuntime runtime = NodeRuntime.get(testKit.system());
+        runtime.startDataServer("127.0.0.1");
         PartitionEntity.init(ClusterSharding.get(testKit.system()), runtime.store());
         registry = testKit.spawn(ManifestRegistry.create(Duration.ofSeconds(3)), "registry");
         writer = testKit.spawn(ModelWriter.create(registry, runtime.settings()), "writer");

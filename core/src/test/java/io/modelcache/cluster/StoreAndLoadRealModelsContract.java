@@ -22,15 +22,17 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Three data nodes in one JVM store the real ONNX models and give them back byte for byte. */
+/**
+ * Three data nodes in one JVM store the real ONNX models and give them back byte for byte: one contract, run
+ * once for each data-plane transport by its subclasses.
+ */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class StoreAndLoadRealModelsTest {
+abstract class StoreAndLoadRealModelsContract {
     private static LocalCluster cluster;
     private static ModelCacheClient client;
 
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = LocalCluster.builder().dataNodes(3).start();
+    static void start(String transport) throws Exception {
+        cluster = LocalCluster.builder().dataNodes(3).with("modelcache.data-plane.transport = " + transport).start();
         client = cluster.client();
     }
 
