@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * to the pool only after a complete answer; any I/O error, or an interrupt of the calling thread, closes it,
  * so a connection never carries half an answer into the next call.
  */
-public final class TcpDataClient implements AutoCloseable {
+public final class TcpDataClient implements DataPlaneClient {
     private final ConcurrentHashMap<InetSocketAddress, ConcurrentLinkedDeque<SocketChannel>> idleByNode =
         new ConcurrentHashMap<>();
     private final int socketBufferBytes;
@@ -30,12 +30,7 @@ public final class TcpDataClient implements AutoCloseable {
         this.socketBufferBytes = socketBufferBytes;
     }
 
-    /**
-     * Reads {@code lengthBytes} of chunk {@code chunkId} from {@code offsetBytes} into the destination.
-     *
-     * @throws DataRefusedException if the node refused the request (bad ticket, chunk not held, bad range)
-     * @throws IOException if the connection failed or the answer did not match the request
-     */
+    @Override
     public void fetch(DataRoute route, long loadId, int chunkId, long offsetBytes, long lengthBytes,
                       LoadDestination destination, int fileIndex, long fileOffset)
         throws IOException, DataRefusedException {
@@ -97,7 +92,6 @@ public final class TcpDataClient implements AutoCloseable {
         }
     }
 
-    /** Closes every pooled connection. */
     @Override
     public void close() {
         isClosed = true;

@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * connection stays usable; a frame that is not a request gets {@code BAD_FRAME} and the connection is closed.
  * Nothing a client sends can make the server allocate more than one request's 52 bytes.
  */
-public final class TcpDataServer implements AutoCloseable {
+public final class TcpDataServer implements DataPlaneServer {
+    /** This transport's name in configuration and routes. */
+    public static final String TRANSPORT = "tcp";
     private static final Logger LOG = LoggerFactory.getLogger(TcpDataServer.class);
 
     private final ServerSocketChannel listener;
@@ -70,7 +72,22 @@ public final class TcpDataServer implements AutoCloseable {
         }
     }
 
-    /** @return requests refused since start (bad ticket, range, chunk or frame) */
+    @Override
+    public String transport() {
+        return TRANSPORT;
+    }
+
+    @Override
+    public String host() {
+        return address().getHostString();
+    }
+
+    @Override
+    public int port() {
+        return address().getPort();
+    }
+
+    @Override
     public long refusals() {
         return refusals.get();
     }

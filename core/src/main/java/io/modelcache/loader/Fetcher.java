@@ -2,7 +2,6 @@ package io.modelcache.loader;
 
 import io.modelcache.dataplane.DataRefusedException;
 import io.modelcache.dataplane.DataRoute;
-import io.modelcache.dataplane.TcpDataClient;
 import io.modelcache.manifest.ChunkEntry;
 import io.modelcache.node.Failures;
 import io.modelcache.node.NodeRuntime;
@@ -73,7 +72,7 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
     private final TimerScheduler<Command> timers;
     private final ActorRef<FetchReply> replies;
     private final ArrayDeque<FetchChunk> queue = new ArrayDeque<>();
-    private final TcpDataClient dataClient;
+    private final NodeRuntime runtime;
     private FetchChunk current;
     private Thread reader;
 
@@ -85,7 +84,7 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
     private Fetcher(ActorContext<Command> context, TimerScheduler<Command> timers, long loadId,
                     LoadDestination destination, Duration chunkTimeout) {
         super(context);
-        this.dataClient = NodeRuntime.get(context.getSystem()).dataClient();
+        this.runtime = NodeRuntime.get(context.getSystem());
         this.timers = timers;
         this.loadId = loadId;
         this.destination = destination;
@@ -134,7 +133,7 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
         reader = Thread.ofVirtual().name("modelcache-fetch").start(() -> {
             String failure = null;
             try {
-                dataClient.fetch(fetch.route(), loadId, fetch.chunkId(), 0, chunk.lengthBytes(), destination,
+                runtime.dataClient(fetch.route()).fetch(fetch.route(), loadId, fetch.chunkId(), 0, chunk.lengthBytes(), destination,
                     chunk.fileIndex(), chunk.offsetBytes());
                 failure = crcMismatch(fetch.chunkId(), chunk); // checked here, off the actor's dispatcher
             } catch (DataRefusedException e) {

@@ -1,5 +1,8 @@
 package io.modelcache.node;
 
+import io.modelcache.dataplane.DataPlaneClient;
+import io.modelcache.dataplane.DataPlaneServer;
+import io.modelcache.dataplane.DataRoute;
 import io.modelcache.dataplane.TcpDataClient;
 import io.modelcache.dataplane.TcpDataServer;
 import io.modelcache.dataplane.TicketTable;
@@ -13,6 +16,7 @@ import org.apache.pekko.actor.Extension;
 import org.apache.pekko.actor.ExtensionIdProvider;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -30,15 +34,16 @@ public final class NodeRuntime implements Extension {
     private final NodeStore store;
     private final ConcurrentHashMap<Long, LoadDestination> destinationsByLoad = new ConcurrentHashMap<>();
     private final TicketTable tickets = new TicketTable(System::nanoTime);
-    private final TcpDataClient dataClient;
-    private volatile TcpDataServer dataServer;
+    private final Map<String, DataPlaneClient> dataClientsByTransport;
+    private volatile DataPlaneServer dataServer;
 
     private NodeRuntime(ExtendedActorSystem system) {
         this.settings = ModelCacheSettings.from(system.settings().config());
         boolean isData = system.settings().config().getStringList("pekko.cluster.roles")
             .contains(PartitionEntity.DATA_ROLE);
         this.store = isData ? new NodeStore(settings.memoryBudgetBytes()) : null;
-        this.dataClient = new TcpDataClient(settings.dataSocketBufferBytes());
+        this.dataClientsByTransport = Map.of(TcpDataServer.TRANSPORT,
+            new TcpDataClient(settings.dataSocketBufferBytes()));
         system.registerOnTermination(this::closeDataPlane);
     }
 
@@ -56,7 +61,7 @@ public final class NodeRuntime implements Extension {
     }
 
     /** @return the data port's server, or {@code null} when this member serves none */
-    public TcpDataServer dataServer() {
+    public DataPlaneServer dataServer() {
         return dataServer;
     }
 
@@ -65,14 +70,22 @@ public final class NodeRuntime implements Extension {
         return tickets;
     }
 
-    /** @return this member's pool of data-plane connections to data nodes */
-    public TcpDataClient dataClient() {
-        return dataClient;
+    /**
+     * @return this member's client for the route's transport
+     * @throws IllegalArgumentException naming the transport when this member has no client for it
+     */
+    public DataPlaneClient dataClient(DataRoute route) {
+        DataPlaneClient client = dataClientsByTransport.get(route.transport());
+        if (client == null) {
+            throw new IllegalArgumentException("data-plane transport '" + route.transport() + "' is unknown here; "
+                + "known: " + dataClientsByTransport.keySet());
+        }
+        return client;
     }
 
     private void closeDataPlane() {
-        dataClient.close();
-        TcpDataServer server = dataServer;
+        dataClientsByTransport.values().forEach(DataPlaneClient::close);
+        DataPlaneServer server = dataServer;
         if (server != null) {
             server.close();
         }

@@ -1,7 +1,7 @@
 package io.modelcache.partition;
 
 import io.modelcache.dataplane.DataRoute;
-import io.modelcache.dataplane.TcpDataServer;
+import io.modelcache.dataplane.DataPlaneServer;
 import io.modelcache.dataplane.Ticket;
 import io.modelcache.node.NodeRuntime;
 import io.modelcache.serialization.ChunkMessage;
@@ -20,7 +20,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 
 import java.lang.foreign.MemorySegment;
-import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -232,7 +231,7 @@ public final class PartitionEntity extends AbstractBehavior<PartitionEntity.Comm
 
     private Behavior<Command> onIssueTicket(IssueTicket issue) {
         NodeRuntime runtime = NodeRuntime.get(getContext().getSystem());
-        TcpDataServer server = runtime.dataServer();
+        DataPlaneServer server = runtime.dataServer();
         if (server == null) {
             issue.replyTo().tell(new TicketIssued(entityId, null, "node " + nodeAddress + " serves no data port "
                 + "(modelcache.data-plane.transport = " + runtime.settings().transport() + ")"));
@@ -240,9 +239,8 @@ public final class PartitionEntity extends AbstractBehavior<PartitionEntity.Comm
         }
         Ticket ticket = runtime.tickets().issue(issue.loadId(), issue.requester(), entityId, chunksById,
             runtime.settings().ticketTtl().toNanos());
-        InetSocketAddress address = server.address();
         issue.replyTo().tell(new TicketIssued(entityId,
-            new DataRoute(address.getHostString(), address.getPort(), ticket), null));
+            new DataRoute(server.transport(), server.host(), server.port(), ticket), null));
         return this;
     }
 

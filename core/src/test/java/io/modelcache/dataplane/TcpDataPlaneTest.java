@@ -53,7 +53,7 @@ class TcpDataPlaneTest {
         chunk.fill(MemorySegment.ofArray(bytes));
         ticket = tickets.issue(LOAD_ID, REQUESTER, "m@v#0", Map.of(3, chunk), TimeUnit.SECONDS.toNanos(60));
         server = TcpDataServer.start("127.0.0.1", 0, tickets);
-        route = new DataRoute("127.0.0.1", server.address().getPort(), ticket);
+        route = new DataRoute("tcp", "127.0.0.1", server.address().getPort(), ticket);
         client = new TcpDataClient(1 << 20);
     }
 
@@ -85,7 +85,7 @@ class TcpDataPlaneTest {
 
     @Test
     void refusesUnknownTicketAndKeepsServing() throws Exception {
-        DataRoute forged = new DataRoute(route.host(), route.port(), Ticket.random());
+        DataRoute forged = new DataRoute("tcp", route.host(), route.port(), Ticket.random());
         try (OffHeapDestination destination = destination(CHUNK_BYTES)) {
 
             DataRefusedException refused = assertThrows(DataRefusedException.class,
@@ -182,7 +182,7 @@ class TcpDataPlaneTest {
         try (ServerSocket cutter = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
              OffHeapDestination destination = destination(CHUNK_BYTES)) {
             Thread.ofVirtual().start(() -> sendHalfAChunkThenClose(cutter));
-            DataRoute cut = new DataRoute("127.0.0.1", cutter.getLocalPort(), ticket);
+            DataRoute cut = new DataRoute("tcp", "127.0.0.1", cutter.getLocalPort(), ticket);
 
             IOException failure = assertThrows(IOException.class,
                 () -> client.fetch(cut, LOAD_ID, 3, 0, CHUNK_BYTES, destination, 0, 0));

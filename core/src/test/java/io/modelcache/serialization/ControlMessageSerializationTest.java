@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.modelcache.dataplane.DataRoute;
+import io.modelcache.dataplane.Ticket;
 import io.modelcache.manifest.ChunkEntry;
 import io.modelcache.manifest.FileEntry;
 import io.modelcache.manifest.Manifest;
@@ -75,6 +77,8 @@ class ControlMessageSerializationTest {
             testKit.<PartitionEntity.PartitionDropped>createTestProbe().ref();
         ActorRef<PartitionEntity.PartitionInfo> asker = testKit.<PartitionEntity.PartitionInfo>createTestProbe().ref();
         ActorRef<NodeAgent.NodeStatus> status = testKit.<NodeAgent.NodeStatus>createTestProbe().ref();
+        ActorRef<PartitionEntity.TicketIssued> issued = testKit.<PartitionEntity.TicketIssued>createTestProbe().ref();
+        DataRoute route = new DataRoute("tcp", "127.0.0.1", 40123, new Ticket(-1L, Long.MIN_VALUE));
         String address = "pekko://modelcache@127.0.0.1:25520";
 
         return Stream.of(
@@ -97,6 +101,11 @@ class ControlMessageSerializationTest {
             Named.of("PartitionDropped", new PartitionEntity.PartitionDropped("m@v#0", 5, 20L << 20)),
             Named.of("GetPartitionInfo", new PartitionEntity.GetPartitionInfo(asker)),
             Named.of("PartitionInfo", new PartitionEntity.PartitionInfo("m@v#1", address, 2, 8L << 20)),
+            Named.of("IssueTicket", new PartitionEntity.IssueTicket(Long.MIN_VALUE, address, issued)),
+            Named.of("TicketIssued with a route", new PartitionEntity.TicketIssued("m@v#2", route, null)),
+            Named.of("TicketIssued refused", new PartitionEntity.TicketIssued("m@v#2", null, "serves no data port")),
+            Named.of("Ticket", Ticket.random()),
+            Named.of("DataRoute", route),
             Named.of("GetNodeStatus", new NodeAgent.GetNodeStatus(status)),
             Named.of("NodeStatus", new NodeAgent.NodeStatus(address, List.of("data", "dc-default"), 1, 2, 3, 4, 5,
                 6)));
