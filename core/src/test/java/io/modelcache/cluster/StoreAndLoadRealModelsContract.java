@@ -59,7 +59,8 @@ abstract class StoreAndLoadRealModelsContract {
         assertEquals(source.toFile().length(), stored.bytes());
         assertTrue(cluster.usedBytes() >= stored.bytes(), "nodes hold the model's bytes");
         for (int parallelism : new int[] {1, 8}) {
-            try (LoadedModel model = client.load(LoadRequest.intoMemory(name).withParallelism(parallelism))
+            try (LoadedModel model = client.load(LoadRequest.intoMemory(name).withParallelism(parallelism)
+                .withSha256Check(parallelism == 8))
                 .toCompletableFuture().get()) {
                 assertEquals(parallelism, model.parallelism());
                 assertSameBytes(source, model.file(source.getFileName().toString()));

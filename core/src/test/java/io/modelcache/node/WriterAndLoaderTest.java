@@ -161,6 +161,52 @@ class WriterAndLoaderTest {
         assertTrue(removed.receiveMessage(WAIT).isSuccess());
     }
 
+    @Test
+    void loadRefusesBytesThatDoNotMatchTheManifestsChecksums() throws Exception {
+        Path file = randomFile("d.bin", 60_000);
+        TestProbe<PutResult> putReplies = testKit.createTestProbe();
+        writer.tell(new ModelWriter.Put(PutRequest.of(file, "loader-d"), putReplies.ref()));
+        assertInstanceOf(PutResult.Stored.class, putReplies.receiveMessage(WAIT));
+        Manifest stored = find("loader-d").orElseThrow();
+        TestProbe<LoadResult> replies = testKit.createTestProbe();
+
+        publish(withFileSha256(stored, "00".repeat(32)));
+        loader.tell(new ModelLoader.Load(LoadRequest.intoMemory("loader-d").withSha256Check(true), replies.ref()));
+        LoadResult.Failed badFile = assertInstanceOf(LoadResult.Failed.class, replies.receiveMessage(WAIT));
+        publish(withChunkCrc(stored, 2, stored.chunks().get(2).crc32c() ^ 1));
+        loader.tell(new ModelLoader.Load(LoadRequest.intoMemory("loader-d"), replies.ref()));
+        LoadResult.Failed badChunk = assertInstanceOf(LoadResult.Failed.class, replies.receiveMessage(WAIT));
+
+        assertTrue(badFile.reason().startsWith("file d.bin has SHA-256 "), badFile.reason());
+        assertTrue(badFile.reason().endsWith("expected " + "00".repeat(32)), badFile.reason());
+        assertTrue(badChunk.reason().contains("chunk 2 has CRC32C"), badChunk.reason());
+        publish(stored);
+    }
+
+    private static Manifest withFileSha256(Manifest manifest, String sha256Hex) {
+        var file = manifest.files().getFirst();
+        return new Manifest(manifest.name(), manifest.version(), manifest.state(), manifest.placement(),
+            manifest.partitionCount(), manifest.chunkSizeBytes(),
+            java.util.List.of(new io.modelcache.manifest.FileEntry(file.path(), file.sizeBytes(), sha256Hex)),
+            manifest.tensors(), manifest.chunks(), manifest.createdAtMs());
+    }
+
+    private static Manifest withChunkCrc(Manifest manifest, int chunkId, long crc32c) {
+        var chunks = new java.util.ArrayList<>(manifest.chunks());
+        var chunk = chunks.get(chunkId);
+        chunks.set(chunkId, new io.modelcache.manifest.ChunkEntry(chunk.fileIndex(), chunk.offsetBytes(),
+            chunk.lengthBytes(), crc32c, chunk.partition()));
+        return new Manifest(manifest.name(), manifest.version(), manifest.state(), manifest.placement(),
+            manifest.partitionCount(), manifest.chunkSizeBytes(), manifest.files(), manifest.tensors(), chunks,
+            manifest.createdAtMs());
+    }
+
+    private static void publish(Manifest manifest) {
+        TestProbe<StatusReply<org.apache.pekko.Done>> ack = testKit.createTestProbe();
+        registry.tell(new ManifestRegistry.Publish(manifest, ack.ref()));
+        assertTrue(ack.receiveMessage(WAIT).isSuccess());
+    }
+
     private void dropPartitionsBehindTheRegistrysBack(Manifest manifest) {
         ClusterSharding sharding = ClusterSharding.get(testKit.system());
         TestProbe<PartitionEntity.PartitionDropped> dropped = testKit.createTestProbe();

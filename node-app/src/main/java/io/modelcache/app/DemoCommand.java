@@ -86,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
         PutResult.Stored stored = Cli.await(client.put(PutRequest.of(source, name)));
         System.out.printf("stored %s: %s in %d chunks on %d partitions in %.2f s%n", stored.modelId(),
             Cli.megabytes(stored.bytes()), stored.chunks(), stored.partitions(), stored.seconds());
-        try (LoadedModel warmUp = Cli.await(client.load(LoadRequest.intoMemory(name)))) {
+        try (LoadedModel warmUp = Cli.await(client.load(LoadRequest.intoMemory(name).withSha256Check(true)))) {
             check(warmUp, source, expectedSha256);
         }
 
@@ -95,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
             "SHA-256 s", "bytes vs source");
         for (int parallelism : parallelisms) {
             try (LoadedModel loaded = Cli.await(client.load(LoadRequest.intoMemory(name)
-                .withParallelism(parallelism)))) {
+                .withParallelism(parallelism).withSha256Check(true)))) {
                 check(loaded, source, expectedSha256);
                 System.out.printf("%4d %12d %9.3f %9.0f %14.0f %10.3f  identical%n", parallelism, loaded.bytes(),
                     loaded.seconds(), loaded.megabytesPerSecond(), loaded.bytes() / loaded.transferSeconds() / 1e6,
