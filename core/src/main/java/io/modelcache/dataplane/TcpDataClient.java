@@ -20,7 +20,15 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * so a connection never carries half an answer into the next call.
  */
 public final class TcpDataClient implements DataPlaneClient {
-    private final ConcurrentHashMap<InetSocketAddress, ConcurrentLinkedDeque<SocketChannel>> idleByNode =
+    /** A pooled connection with its own request and header buffers, so a fetch allocates nothing for framing. */
+    private record Connection(SocketChannel channel, ByteBuffer request, ByteBuffer header) {
+        Connection(SocketChannel channel) {
+            this(channel, ByteBuffer.allocateDirect(DataFrames.REQUEST_BYTES),
+                ByteBuffer.allocateDirect(DataFrames.RESPONSE_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN));
+        }
+    }
+
+    private final ConcurrentHashMap<InetSocketAddress, ConcurrentLinkedDeque<Connection>> idleByNode =
         new ConcurrentHashMap<>();
     private final int socketBufferBytes;
     private volatile boolean isClosed;
@@ -35,14 +43,14 @@ public final class TcpDataClient implements DataPlaneClient {
                       LoadDestination destination, int fileIndex, long fileOffset)
         throws IOException, DataRefusedException {
         InetSocketAddress node = new InetSocketAddress(route.host(), route.port());
-        SocketChannel connection = borrow(node);
+        Connection pooled = borrow(node);
+        SocketChannel connection = pooled.channel();
         boolean isReusable = false;
         try {
-            ByteBuffer request = ByteBuffer.allocate(DataFrames.REQUEST_BYTES);
-            DataFrames.writeRequest(request,
+            DataFrames.writeRequest(pooled.request().clear(),
                 new DataFrames.Request(route.ticket(), loadId, chunkId, offsetBytes, lengthBytes));
-            TcpDataServer.writeFully(connection, request.flip());
-            ByteBuffer header = ByteBuffer.allocate(DataFrames.RESPONSE_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            TcpDataServer.writeFully(connection, pooled.request().flip());
+            ByteBuffer header = pooled.header().clear();
             if (!TcpDataServer.readFully(connection, header)) {
                 throw new IOException("data node " + node + " closed the connection before answering chunk "
                     + chunkId);
@@ -64,17 +72,17 @@ public final class TcpDataClient implements DataPlaneClient {
             isReusable = true;
         } finally {
             if (isReusable && !isClosed) {
-                idleByNode.computeIfAbsent(node, ignored -> new ConcurrentLinkedDeque<>()).addFirst(connection);
+                idleByNode.computeIfAbsent(node, ignored -> new ConcurrentLinkedDeque<>()).addFirst(pooled);
             } else {
                 connection.close();
             }
         }
     }
 
-    private SocketChannel borrow(InetSocketAddress node) throws IOException {
-        ConcurrentLinkedDeque<SocketChannel> idle = idleByNode.get(node);
-        SocketChannel connection = idle == null ? null : idle.pollFirst();
-        while (connection != null && !connection.isOpen()) {
+    private Connection borrow(InetSocketAddress node) throws IOException {
+        ConcurrentLinkedDeque<Connection> idle = idleByNode.get(node);
+        Connection connection = idle == null ? null : idle.pollFirst();
+        while (connection != null && !connection.channel().isOpen()) {
             connection = idle.pollFirst();
         }
         if (connection != null) {
@@ -85,7 +93,7 @@ public final class TcpDataClient implements DataPlaneClient {
             opened.setOption(StandardSocketOptions.TCP_NODELAY, true);
             opened.setOption(StandardSocketOptions.SO_RCVBUF, socketBufferBytes);
             opened.connect(node);
-            return opened;
+            return new Connection(opened);
         } catch (IOException e) {
             opened.close();
             throw new IOException("cannot connect to data node " + node + ": " + e.getMessage(), e);
@@ -95,10 +103,10 @@ public final class TcpDataClient implements DataPlaneClient {
     @Override
     public void close() {
         isClosed = true;
-        for (ConcurrentLinkedDeque<SocketChannel> idle : idleByNode.values()) {
-            for (SocketChannel connection = idle.pollFirst(); connection != null; connection = idle.pollFirst()) {
+        for (ConcurrentLinkedDeque<Connection> idle : idleByNode.values()) {
+            for (Connection connection = idle.pollFirst(); connection != null; connection = idle.pollFirst()) {
                 try {
-                    connection.close();
+                    connection.channel().close();
                 } catch (IOException ignored) {
                     // closing anyway
                 }
