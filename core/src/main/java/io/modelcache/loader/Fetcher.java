@@ -133,8 +133,8 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
         reader = Thread.ofVirtual().name("modelcache-fetch").start(() -> {
             String failure = null;
             try {
-                runtime.dataClient(fetch.route()).fetch(fetch.route(), loadId, fetch.chunkId(), 0, chunk.lengthBytes(), destination,
-                    chunk.fileIndex(), chunk.offsetBytes());
+                runtime.dataClient(fetch.route()).fetch(fetch.route(), loadId, fetch.chunkId(), 0,
+                    chunk.lengthBytes(), destination, chunk.fileIndex(), chunk.offsetBytes());
                 failure = crcMismatch(fetch.chunkId(), chunk); // checked here, off the actor's dispatcher
             } catch (DataRefusedException e) {
                 failure = e.getMessage();

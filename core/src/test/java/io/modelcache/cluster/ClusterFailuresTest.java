@@ -104,7 +104,8 @@ class ClusterFailuresTest {
                 assertEquals(2, stored.files());
                 assertEquals(3, stored.tensors());
                 assertEquals(1000 * 384 * 2, loaded.tensor("embed").byteSize());
-                StoreAndLoadRealModelsContract.assertSameBytes(model.resolve("config.json"), loaded.file("config.json"));
+                StoreAndLoadRealModelsContract.assertSameBytes(model.resolve("config.json"),
+                    loaded.file("config.json"));
                 StoreAndLoadRealModelsContract.assertSameBytes(model.resolve("model.safetensors"),
                     loaded.file("model.safetensors"));
             }
