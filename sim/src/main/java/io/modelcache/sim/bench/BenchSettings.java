@@ -89,9 +89,4 @@ public record BenchSettings(long sizeBytes, int valueSizeBytes, int runs, List<I
                 maxClients, neededBytes / (1L << 30), machineBytes / (double) (1L << 30)));
         }
     }
-
-    /** @return the largest client count */
-    public int maxClients() {
-        return clientCounts.stream().mapToInt(Integer::intValue).max().orElse(1);
-    }
 }

@@ -7,7 +7,6 @@ import com.hazelcast.map.IMap;
 import io.modelcache.sim.HazelcastMember;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -118,16 +117,7 @@ final class HazelcastSystem extends ReadAllSystem {
         return new Reader() {
             @Override
             public void readAll(MemorySegment destination) {
-                int count = values.valueCount();
-                for (int i = 0; i < count; i++) {
-                    byte[] value = map.get(i);
-                    if (value == null || value.length != values.lengthOf(i)) {
-                        throw new IllegalStateException("hazelcast returned " + (value == null ? "nothing"
-                            : value.length + " bytes") + " for value " + i + ", expected " + values.lengthOf(i)
-                            + " bytes");
-                    }
-                    MemorySegment.copy(value, 0, destination, ValueLayout.JAVA_BYTE, values.offsetOf(i), value.length);
-                }
+                copyEach(map::get, destination);
             }
 
             @Override

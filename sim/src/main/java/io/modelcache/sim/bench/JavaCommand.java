@@ -31,11 +31,6 @@ final class JavaCommand {
      * @return the command to start
      */
     static List<String> of(long heapMaxBytes, List<String> extraFlags, Class<?> mainClass, List<String> arguments) {
-        return of(heapMaxBytes, extraFlags, mainClass.getName(), arguments);
-    }
-
-    /** Like {@link #of(long, List, Class, List)}, naming the main class by its name. */
-    static List<String> of(long heapMaxBytes, List<String> extraFlags, String mainClass, List<String> arguments) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (heapMaxBytes > 0) {
@@ -49,7 +44,7 @@ final class JavaCommand {
         command.addAll(extraFlags);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(mainClass);
+        command.add(mainClass.getName());
         command.addAll(arguments);
         return command;
     }

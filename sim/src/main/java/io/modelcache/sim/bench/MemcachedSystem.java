@@ -10,13 +10,9 @@ import net.spy.memcached.transcoders.Transcoder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,25 +21,15 @@ import java.util.concurrent.TimeUnit;
  * client (its own {@link MemcachedClient}, so its own connection and I/O thread) GETs every value and copies it
  * into its off-heap memory. Values travel as raw bytes: spymemcached's default transcoder would gzip them.
  */
-final class MemcachedSystem extends ReadAllSystem {
-    private static final long START_TIMEOUT_MS = 30_000;
+final class MemcachedSystem extends ServerProgramSystem {
     private static final long STOP_TIMEOUT_MS = 10_000;
     private static final long OPERATION_TIMEOUT_MS = 60_000;
     private static final int MIB = 1 << 20;
 
-    private final Workspace workspace;
-    private final boolean mayInstall;
-    private final PrintStream out;
-    private Path program;
-    private ChildProcess server;
-    private int port;
     private String[] keys;
-    private String commandLine = "";
 
     MemcachedSystem(Workspace workspace, boolean mayInstall, PrintStream out) {
-        this.workspace = workspace;
-        this.mayInstall = mayInstall;
-        this.out = out;
+        super("memcached", workspace, mayInstall, out);
         // spymemcached logs through its own logger to standard error unless told to use SLF4J.
         System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SLF4JLogger");
     }
@@ -53,23 +39,24 @@ final class MemcachedSystem extends ReadAllSystem {
         return "memcached";
     }
 
+    /**
+     * {@code -m} (MiB of item memory) and {@code -I} (largest item) grow from the defaults measured in PEERS.md
+     * ({@code -m 2048 -I 2m}) when the values need more, so that nothing is evicted or refused.
+     */
     @Override
-    public Optional<String> unavailableReason() throws InterruptedException {
-        try {
-            program = DebianPackages.require("memcached", "memcached", mayInstall, workspace, out);
-            return Optional.empty();
-        } catch (DebianPackages.UnavailableException e) {
-            return Optional.of(e.getMessage());
+    protected List<String> arguments() {
+        long itemMaxMib = Math.max(2, Math.ceilDiv(values.valueSizeBytes(), MIB) + 1);
+        long memoryMib = Math.max(2048, Math.max(2 * Math.ceilDiv(values.sizeBytes(), MIB), 2 * itemMaxMib));
+        List<String> arguments = new ArrayList<>(List.of("-l", "127.0.0.1", "-p", Integer.toString(port), "-U", "0",
+            "-m", Long.toString(memoryMib), "-I", itemMaxMib + "m", "-t", "2"));
+        if ("root".equals(ProcessHandle.current().info().user().orElse(""))) {
+            arguments.addAll(List.of("-u", "root")); // memcached refuses to start as root without -u
         }
+        return arguments;
     }
 
     @Override
-    protected void start() throws Exception {
-        port = Ports.free();
-        List<String> command = command();
-        commandLine = String.join(" ", command);
-        server = workspace.start("memcached", command, Map.of());
-        server.awaitListening(port, START_TIMEOUT_MS);
+    protected void store() throws Exception {
         keys = new String[values.valueCount()];
         MemcachedClient client = connect();
         try {
@@ -78,27 +65,12 @@ final class MemcachedSystem extends ReadAllSystem {
                 if (!client.set(keys[i], 0, values.valueArray(i), RawBytes.INSTANCE)
                     .get(OPERATION_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
                     throw new IllegalStateException("memcached refused value " + i + " of " + values.lengthOf(i)
-                        + " bytes; " + server.logSummary());
+                        + " bytes; " + serverLogSummary());
                 }
             }
         } finally {
             client.shutdown(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         }
-    }
-
-    /**
-     * {@code -m} (MiB of item memory) and {@code -I} (largest item) grow from the defaults measured in PEERS.md
-     * ({@code -m 2048 -I 2m}) when the values need more, so that nothing is evicted or refused.
-     */
-    private List<String> command() {
-        long itemMaxMib = Math.max(2, Math.ceilDiv(values.valueSizeBytes(), MIB) + 1);
-        long memoryMib = Math.max(2048, Math.max(2 * Math.ceilDiv(values.sizeBytes(), MIB), 2 * itemMaxMib));
-        List<String> command = new ArrayList<>(List.of(program.toString(), "-l", "127.0.0.1", "-p",
-            Integer.toString(port), "-U", "0", "-m", Long.toString(memoryMib), "-I", itemMaxMib + "m", "-t", "2"));
-        if ("root".equals(ProcessHandle.current().info().user().orElse(""))) {
-            command.addAll(List.of("-u", "root")); // memcached refuses to start as root without -u
-        }
-        return command;
     }
 
     private MemcachedClient connect() throws IOException {
@@ -115,15 +87,7 @@ final class MemcachedSystem extends ReadAllSystem {
         return new Reader() {
             @Override
             public void readAll(MemorySegment destination) {
-                for (int i = 0; i < keys.length; i++) {
-                    byte[] value = client.get(keys[i], RawBytes.INSTANCE);
-                    if (value == null || value.length != values.lengthOf(i)) {
-                        throw new IllegalStateException("memcached returned " + (value == null ? "nothing"
-                            : value.length + " bytes") + " for value " + i + ", expected " + values.lengthOf(i)
-                            + " bytes");
-                    }
-                    MemorySegment.copy(value, 0, destination, ValueLayout.JAVA_BYTE, values.offsetOf(i), value.length);
-                }
+                copyEach(i -> client.get(keys[i], RawBytes.INSTANCE), destination);
             }
 
             @Override
@@ -135,15 +99,8 @@ final class MemcachedSystem extends ReadAllSystem {
 
     @Override
     public List<String> notes() {
-        return List.of("memcached: " + commandLine + "; spymemcached GET, one MemcachedClient (connection) per "
+        return List.of("memcached: " + commandLine() + "; spymemcached GET, one MemcachedClient (connection) per "
             + "client");
-    }
-
-    @Override
-    protected void stop() {
-        if (server != null) {
-            workspace.stop(server, STOP_TIMEOUT_MS);
-        }
     }
 
     /** Values as they are: no compression, no serialization, flags 0. */

@@ -2,9 +2,11 @@ package io.modelcache.sim.bench;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 
 /**
  * A system whose clients each read every value into their own off-heap copy, in value order: the page cache,
@@ -77,6 +79,24 @@ abstract class ReadAllSystem implements BenchSystem {
             for (Reader reader : readers) {
                 reader.close();
             }
+        }
+    }
+
+    /**
+     * Gets every value in order with {@code get} (a key-value client's GET, which answers a heap array) and copies
+     * it to its offset in {@code destination}.
+     *
+     * @throws IllegalStateException naming the value when {@code get} answers nothing or the wrong length
+     */
+    protected final void copyEach(IntFunction<byte[]> get, MemorySegment destination) {
+        int count = values.valueCount();
+        for (int i = 0; i < count; i++) {
+            byte[] value = get.apply(i);
+            if (value == null || value.length != values.lengthOf(i)) {
+                throw new IllegalStateException(name() + " returned " + (value == null ? "nothing" : value.length
+                    + " bytes") + " for value " + i + ", expected " + values.lengthOf(i) + " bytes");
+            }
+            MemorySegment.copy(value, 0, destination, ValueLayout.JAVA_BYTE, values.offsetOf(i), value.length);
         }
     }
 
