@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * memcached: Debian's {@code memcached} on a free 127.0.0.1 port ({@code -U 0 -t 2}, memory and item size limits
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 final class MemcachedSystem extends ServerProgramSystem {
     private static final long STOP_TIMEOUT_MS = 10_000;
     private static final long OPERATION_TIMEOUT_MS = 60_000;
+    private static final long CONNECT_TIMEOUT_MS = 30_000;
     private static final int MIB = 1 << 20;
 
     private String[] keys;
@@ -73,16 +75,30 @@ final class MemcachedSystem extends ServerProgramSystem {
         }
     }
 
-    private MemcachedClient connect() throws IOException {
+    /**
+     * Connects one client and waits until its connection is up: spymemcached connects in the background, and with
+     * {@link FailureMode#Cancel} an operation issued before that is cancelled (seen on a busy machine).
+     */
+    private MemcachedClient connect() throws IOException, InterruptedException, TimeoutException {
         // spymemcached's 16 KiB read buffer stays: 256 KiB and 1 MiB measured no faster here (bench --size 256MiB
         // --systems memcached, 1 and 4 clients, within the run-to-run spread).
         ConnectionFactory factory = new ConnectionFactoryBuilder().setOpTimeout(OPERATION_TIMEOUT_MS)
             .setFailureMode(FailureMode.Cancel).setDaemon(true).build();
-        return new MemcachedClient(factory, List.of(new InetSocketAddress("127.0.0.1", port)));
+        MemcachedClient client = new MemcachedClient(factory, List.of(new InetSocketAddress("127.0.0.1", port)));
+        long deadlineNs = System.nanoTime() + CONNECT_TIMEOUT_MS * 1_000_000;
+        while (client.getAvailableServers().isEmpty()) {
+            if (System.nanoTime() > deadlineNs) {
+                client.shutdown(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                throw new TimeoutException("spymemcached did not connect to 127.0.0.1:" + port + " within "
+                    + CONNECT_TIMEOUT_MS + " ms");
+            }
+            Thread.sleep(10);
+        }
+        return client;
     }
 
     @Override
-    protected Reader openReader(int clientIndex) throws IOException {
+    protected Reader openReader(int clientIndex) throws Exception {
         MemcachedClient client = connect();
         return new Reader() {
             @Override
