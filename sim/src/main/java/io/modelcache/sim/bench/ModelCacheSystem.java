@@ -1,0 +1,217 @@
+package io.modelcache.sim.bench;
+
+import com.typesafe.config.ConfigFactory;
+import io.modelcache.client.ClusterStatus;
+import io.modelcache.client.ModelCacheClient;
+import io.modelcache.loader.LoadRequest;
+import io.modelcache.loader.LoadedModel;
+import io.modelcache.node.Failures;
+import io.modelcache.node.NodeAgent;
+import io.modelcache.sim.ParentWatch;
+import io.modelcache.writer.PutRequest;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * modelcache as it is built today: three data nodes, each its own JVM started with node-app's command line
+ * ({@code modelcache node}), and a client member ({@link ModelCacheClient}) in the bench's JVM. The bytes are
+ * stored once as one model file; a client here is one load of the whole model into off-heap memory, N clients are
+ * N concurrent loads through the one client member.
+ *
+ * <p>Measured loads skip the SHA-256 of the file ({@code verifySha256 = false}): the other systems do not hash
+ * either. Chunks are still checked with CRC32C, as every load does. The warm-up loads do hash, and are compared
+ * with the source byte for byte.
+ *
+ * <p>Its notes give the off-heap bytes the nodes hold per byte of model, from the nodes' own accounting
+ * ({@code NodeStatus.usedBytes}); the bench adds the heap the loads allocate in the client's JVM.
+ */
+final class ModelCacheSystem implements BenchSystem {
+    static final String MODEL_NAME = "bench";
+    private static final int NODES = 3;
+    private static final long NODE_START_TIMEOUT_MS = 60_000;
+    private static final long STOP_TIMEOUT_MS = 30_000;
+    private static final long PUT_TIMEOUT_MS = 600_000;
+    private static final long MIN_BUDGET_BYTES = 2L << 30;
+
+    private final Workspace workspace;
+    private final int loadParallelism;
+    private final List<ChildProcess> nodes = new ArrayList<>();
+    private ValueSet values;
+    private ModelCacheClient client;
+    private long nodeUsedBytes;
+
+    ModelCacheSystem(Workspace workspace, int loadParallelism) {
+        this.workspace = workspace;
+        this.loadParallelism = loadParallelism;
+    }
+
+    @Override
+    public String name() {
+        return "modelcache";
+    }
+
+    @Override
+    public Optional<String> unavailableReason() {
+        try {
+            Class.forName("io.modelcache.app.ModelCacheCommand");
+            return Optional.empty();
+        } catch (ClassNotFoundException e) {
+            return Optional.of("node-app's io.modelcache.app.ModelCacheCommand is not on the class path");
+        }
+    }
+
+    @Override
+    public void setUp(ValueSet valueSet) throws Exception {
+        this.values = valueSet;
+        String seed = startNodes();
+        client = ModelCacheClient.connect("127.0.0.1", List.of(seed), ConfigFactory.empty());
+        awaitDataNodes();
+        Path file = workspace.directory().resolve("model.bin");
+        write(file);
+        try {
+            client.put(PutRequest.of(file, MODEL_NAME)).toCompletableFuture().get(PUT_TIMEOUT_MS,
+                TimeUnit.MILLISECONDS);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        nodeUsedBytes = status().nodes().stream().mapToLong(NodeAgent.NodeStatus::usedBytes).sum();
+    }
+
+    /** Starts the first node, waits for its port, then the others with it as their seed; returns the seed. */
+    private String startNodes() throws Exception {
+        String budgetBytes = Long.toString(Math.max(MIN_BUDGET_BYTES, values.sizeBytes()));
+        String seed = null;
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < NODES; i++) {
+            int port = Ports.free();
+            List<String> arguments = new ArrayList<>(List.of("io.modelcache.app.ModelCacheCommand", "node",
+                "--host", "127.0.0.1", "--port", Integer.toString(port), "--memory", budgetBytes));
+            if (seed != null) {
+                arguments.addAll(List.of("--seed", seed));
+            }
+            ChildProcess node = workspace.start("modelcache-node-" + (i + 1),
+                JavaCommand.of(0, List.of(), ParentWatch.class, arguments), Map.of());
+            nodes.add(node);
+            ports.add(port);
+            if (seed == null) {
+                node.awaitListening(port, NODE_START_TIMEOUT_MS);
+                seed = "127.0.0.1:" + port;
+            }
+        }
+        for (int i = 1; i < NODES; i++) {
+            nodes.get(i).awaitListening(ports.get(i), NODE_START_TIMEOUT_MS);
+        }
+        return seed;
+    }
+
+    private void awaitDataNodes() throws Exception {
+        long deadlineNs = System.nanoTime() + NODE_START_TIMEOUT_MS * 1_000_000;
+        while (status().nodes().size() < NODES) {
+            for (ChildProcess node : nodes) {
+                node.checkAlive("the cluster had " + NODES + " data nodes");
+            }
+            if (System.nanoTime() > deadlineNs) {
+                throw new TimeoutException("the cluster has " + status().nodes().size() + " data nodes up, not "
+                    + NODES + ", after " + NODE_START_TIMEOUT_MS + " ms");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private ClusterStatus status() throws Exception {
+        return client.clusterStatus().toCompletableFuture().get(NODE_START_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void write(Path file) throws Exception {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            MemorySegment bytes = values.bytes();
+            long written = 0;
+            while (written < bytes.byteSize()) {
+                // One ByteBuffer holds at most 2 GiB: write the model in slices.
+                long length = Math.min(1L << 30, bytes.byteSize() - written);
+                var buffer = bytes.asSlice(written, length).asByteBuffer();
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer, written + buffer.position());
+                }
+                written += length;
+            }
+        }
+    }
+
+    @Override
+    public void warmUp(int clients) throws Exception {
+        for (LoadedModel model : loadConcurrently(clients, true)) {
+            try (model) {
+                values.check(name(), model.file(model.manifest().files().getFirst().path()));
+            }
+        }
+    }
+
+    @Override
+    public double measure(int clients) throws Exception {
+        long startNs = System.nanoTime();
+        List<LoadedModel> models = loadConcurrently(clients, false);
+        long elapsedNs = System.nanoTime() - startNs;
+        for (LoadedModel model : models) {
+            model.close();
+        }
+        return clients * values.sizeBytes() / (elapsedNs / 1e9) / 1e6;
+    }
+
+    /** Starts {@code clients} loads at once and waits for all; on a failure frees the ones that succeeded. */
+    private List<LoadedModel> loadConcurrently(int clients, boolean verifySha256) throws Exception {
+        LoadRequest request = new LoadRequest(MODEL_NAME, loadParallelism, null, verifySha256, null);
+        List<CompletableFuture<LoadedModel>> loads = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            loads.add(client.load(request).toCompletableFuture());
+        }
+        long timeoutMs = ConcurrentClients.timeoutMs(clients * values.sizeBytes());
+        try {
+            CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            for (CompletableFuture<LoadedModel> load : loads) {
+                load.thenAccept(LoadedModel::close);
+            }
+            throw e instanceof TimeoutException
+                ? new TimeoutException(clients + " loads of " + values.sizeBytes() + " bytes did not finish within "
+                    + timeoutMs + " ms")
+                : new IllegalStateException("a load failed: " + Failures.describe(e), e.getCause());
+        }
+        return loads.stream().map(CompletableFuture::join).toList();
+    }
+
+    @Override
+    public List<String> notes() {
+        List<String> notes = new ArrayList<>();
+        notes.add("modelcache: " + NODES + " data node JVMs (modelcache node), one client member in the bench's JVM; "
+            + "a client is one load of the whole model at parallelism " + loadParallelism
+            + "; measured loads skip SHA-256 (verifySha256=false) as the peers do not hash either; CRC32C per "
+            + "chunk still runs");
+        notes.add(String.format("modelcache: data nodes hold %.3f bytes off-heap per byte of model (%d bytes on %d "
+            + "nodes)", nodeUsedBytes / (double) values.sizeBytes(), nodeUsedBytes, NODES));
+        return notes;
+    }
+
+    @Override
+    public void tearDown() {
+        try {
+            if (client != null) {
+                client.close();
+            }
+        } finally {
+            workspace.stop(nodes, STOP_TIMEOUT_MS);
+        }
+    }
+}
