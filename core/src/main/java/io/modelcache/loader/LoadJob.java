@@ -147,6 +147,9 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
     }
 
     private LoadDestination openDestination() {
+        if (request.segments() != null) {
+            return new SegmentDestination(manifest, request.segments());
+        }
         if (request.outputDirectory() == null) {
             return new OffHeapDestination(manifest);
         }

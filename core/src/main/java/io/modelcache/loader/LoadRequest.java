@@ -2,7 +2,9 @@ package io.modelcache.loader;
 
 import io.modelcache.writer.ProgressListener;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What to load, and where.
@@ -10,11 +12,19 @@ import java.nio.file.Path;
  * @param name the model's name
  * @param parallelism the size of the router of fetchers; 0 takes {@code modelcache.loader.parallelism}
  * @param outputDirectory where to write the model's files; {@code null} loads into off-heap memory
+ * @param segments caller-owned segments to load the files into, one per file in manifest order; {@code null}
+ *     lets the load allocate its own
  * @param verifySha256 whether to check every file's SHA-256 before reporting success
  * @param progress told the bytes loaded so far; may be {@code null}
  */
-public record LoadRequest(String name, int parallelism, Path outputDirectory, boolean verifySha256,
-                          ProgressListener progress) {
+public record LoadRequest(String name, int parallelism, Path outputDirectory, List<MemorySegment> segments,
+                          boolean verifySha256, ProgressListener progress) {
+
+    /** A request that allocates its own memory or writes files. */
+    public LoadRequest(String name, int parallelism, Path outputDirectory, boolean verifySha256,
+                       ProgressListener progress) {
+        this(name, parallelism, outputDirectory, null, verifySha256, progress);
+    }
 
     /**
      * A load into off-heap memory with the configured parallelism. Every chunk's CRC32C is checked; whole files'
@@ -24,23 +34,31 @@ public record LoadRequest(String name, int parallelism, Path outputDirectory, bo
         return new LoadRequest(name, 0, null, false, null);
     }
 
+    /**
+     * A load into segments the caller allocated, one per file of the model in manifest order, each at least
+     * as large as its file; the caller may reuse them across loads. Closing the loaded model frees nothing.
+     */
+    public static LoadRequest intoSegments(String name, List<MemorySegment> segments) {
+        return new LoadRequest(name, 0, null, List.copyOf(segments), false, null);
+    }
+
     /** @return this request checking (or not) every file's SHA-256 before it reports success */
     public LoadRequest withSha256Check(boolean check) {
-        return new LoadRequest(name, parallelism, outputDirectory, check, progress);
+        return new LoadRequest(name, parallelism, outputDirectory, segments, check, progress);
     }
 
     /** @return this request with another parallelism */
     public LoadRequest withParallelism(int newParallelism) {
-        return new LoadRequest(name, newParallelism, outputDirectory, verifySha256, progress);
+        return new LoadRequest(name, newParallelism, outputDirectory, segments, verifySha256, progress);
     }
 
     /** @return this request writing files into {@code directory} */
     public LoadRequest toDirectory(Path directory) {
-        return new LoadRequest(name, parallelism, directory, verifySha256, progress);
+        return new LoadRequest(name, parallelism, directory, null, verifySha256, progress);
     }
 
     /** @return this request reporting progress to {@code listener} */
     public LoadRequest withProgress(ProgressListener listener) {
-        return new LoadRequest(name, parallelism, outputDirectory, verifySha256, listener);
+        return new LoadRequest(name, parallelism, outputDirectory, segments, verifySha256, listener);
     }
 }

@@ -63,10 +63,10 @@ public record LoadedModel(Manifest manifest, LoadDestination destination, int pa
     }
 
     private MemorySegment segment(int fileIndex) {
-        if (!(destination instanceof OffHeapDestination memory)) {
+        if (destination instanceof FileDestination) {
             throw new IllegalStateException("model " + manifest.modelId() + " was loaded into files, not memory");
         }
-        return memory.file(fileIndex);
+        return destination.segment(fileIndex);
     }
 
     /** Frees the model's memory. */
