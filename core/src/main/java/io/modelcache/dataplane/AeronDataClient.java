@@ -19,16 +19,21 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Reads chunks from data nodes over Aeron: over IPC from nodes whose server runs on this member's media driver,
@@ -53,6 +58,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * copies: once the fetch returns, no byte of that request lands any more, and later fragments of it are dropped.
  * Lock order: the Aeron client's conductor lock, then this client's connections lock, then a pending request;
  * nothing here calls Aeron while holding either of the latter, since image handlers run under the former.
+ *
+ * <p>No Aeron call that awaits the driver (adding or closing a publication or subscription) runs on a fetch
+ * thread: Aeron's client conductor terminates, for every user of the driver's client, when the thread awaiting
+ * the driver is interrupted, and fetch threads are interrupted by design. Connections are made on one connector
+ * thread and closed on the poller.
  */
 public final class AeronDataClient implements DataPlaneClient {
     /** The stream that loaders take answers on over UDP (each connection has its own port). */
@@ -72,10 +82,13 @@ public final class AeronDataClient implements DataPlaneClient {
     private final Aeron aeron;
     private final long responseTimeoutNs;
     private final long connectTimeoutNs;
-    private final ConcurrentHashMap<String, Connection> connectionsByNode = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CompletableFuture<Connection>> connectingByNode =
+        new ConcurrentHashMap<>();
+    private final Set<Connection> live = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<Long, Pending> pendingByCorrelation = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Connection> toClose = new ConcurrentLinkedQueue<>();
-    private final ReentrantLock connectLock = new ReentrantLock();
+    private final ExecutorService connector =
+        Executors.newSingleThreadExecutor(AeronMediaDriver.daemonThreads("modelcache-aeron-connect"));
     private final Object connectionsLock = new Object();
     private final AtomicLong correlationIds = new AtomicLong();
     private final AgentRunner poller;
@@ -90,7 +103,7 @@ public final class AeronDataClient implements DataPlaneClient {
         this.connectTimeoutNs = driver.settings().connectTimeout().toNanos();
         this.poller = new AgentRunner(driver.settings().newIdleStrategy(),
             e -> LOG.warn("Aeron data plane poller failed [reason={}]", e.toString()), null, new Poller());
-        AgentRunner.startOnThread(poller);
+        AgentRunner.startOnThread(poller, AeronMediaDriver.daemonThreads("modelcache-aeron-fetch"));
     }
 
     /** One node's request publication and this client's response subscription for it. */
@@ -127,7 +140,8 @@ public final class AeronDataClient implements DataPlaneClient {
                 return;
             }
             long correlationId = AeronFrames.responseCorrelationId(buffer, offset);
-            Pending pending = correlationId == lastCorrelationId ? lastPending : pendingByCorrelation.get(correlationId);
+            Pending pending = correlationId == lastCorrelationId ? lastPending
+                : pendingByCorrelation.get(correlationId);
             if (pending == null || pending.connection != this) {
                 return; // an answer to a request abandoned or already failed
             }
@@ -322,32 +336,46 @@ public final class AeronDataClient implements DataPlaneClient {
         return connection(route.host(), route.port()).medium();
     }
 
+    /**
+     * @return the node's live connection, made on the connector thread when there is none: an interrupt there
+     *     would terminate the Aeron client (its conductor stops on an interrupt while it awaits the driver), so
+     *     fetch threads, which the fetcher interrupts, only wait for it
+     */
     private Connection connection(String host, int port) throws IOException {
         String node = AeronDataServer.endpoint(host, port);
-        Connection connection = connectionsByNode.get(node);
-        if (connection != null && connection.lostReason == null) {
-            return connection;
-        }
-        try {
-            connectLock.lockInterruptibly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while connecting to data node " + node);
-        }
-        try {
-            connection = connectionsByNode.get(node);
-            if (connection != null && connection.lostReason == null) {
-                return connection;
-            }
+        while (true) {
             if (isClosed) {
                 throw new IOException("the Aeron data client is closed");
             }
-            connection = connect(host, port, node);
-            connectionsByNode.put(node, connection);
+            CompletableFuture<Connection> connecting = connectingByNode.computeIfAbsent(node,
+                ignored -> CompletableFuture.supplyAsync(() -> connectAndPublish(host, port, node), connector));
+            Connection connection;
+            try {
+                connection = connecting.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while connecting to data node " + node);
+            } catch (ExecutionException e) {
+                connectingByNode.remove(node, connecting);
+                throw e.getCause() instanceof UncheckedIOException failure ? failure.getCause()
+                    : new IOException("cannot reach data node " + node + " over aeron: " + e.getCause(), e);
+            }
+            if (connection.lostReason == null) {
+                return connection;
+            }
+            connectingByNode.remove(node, connecting);
+        }
+    }
+
+    /** On the connector thread. */
+    private Connection connectAndPublish(String host, int port, String node) {
+        try {
+            Connection connection = connect(host, port, node);
+            live.add(connection);
             publishConnections();
             return connection;
-        } finally {
-            connectLock.unlock();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -387,10 +415,7 @@ public final class AeronDataClient implements DataPlaneClient {
     private void awaitConnected(Connection connection) throws IOException {
         long deadlineNs = System.nanoTime() + connectTimeoutNs;
         while (!connection.requests.isConnected()) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new InterruptedIOException("interrupted while connecting to data node " + connection.node);
-            }
-            if (System.nanoTime() - deadlineNs > 0) {
+            if (isClosed || System.nanoTime() - deadlineNs > 0) {
                 throw new IOException("cannot reach data node " + connection.node + " over " + connection.medium()
                     + " within " + TimeUnit.NANOSECONDS.toMillis(connectTimeoutNs) + " ms");
             }
@@ -444,7 +469,7 @@ public final class AeronDataClient implements DataPlaneClient {
                 return;
             }
             connection.lostReason = reason;
-            connectionsByNode.remove(connection.node, connection);
+            live.remove(connection);
             publishConnections();
         }
         for (Pending pending : pendingByCorrelation.values()) {
@@ -458,7 +483,7 @@ public final class AeronDataClient implements DataPlaneClient {
 
     private void publishConnections() {
         synchronized (connectionsLock) {
-            connections = connectionsByNode.values().toArray(new Connection[0]);
+            connections = live.toArray(new Connection[0]);
         }
     }
 
@@ -515,7 +540,10 @@ public final class AeronDataClient implements DataPlaneClient {
         }
     }
 
-    /** Fails every request in flight, stops the poller and closes every connection; later fetches fail. */
+    /**
+     * Fails every request in flight, stops the poller, waits for a connect under way (at most the connect timeout)
+     * and closes every connection; later fetches fail.
+     */
     @Override
     public void close() {
         if (isClosed) {
@@ -523,17 +551,18 @@ public final class AeronDataClient implements DataPlaneClient {
         }
         isClosed = true;
         poller.close();
-        connectLock.lock();
+        connector.shutdown();
         try {
-            for (Connection connection : connections) {
-                lose(connection, "the Aeron data client closed");
-            }
-            for (Connection lost = toClose.poll(); lost != null; lost = toClose.poll()) {
-                closeQuietly(lost.requests);
-                closeQuietly(lost.responses);
-            }
-        } finally {
-            connectLock.unlock();
+            connector.awaitTermination(connectTimeoutNs + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Connection connection : live) {
+            lose(connection, "the Aeron data client closed");
+        }
+        for (Connection lost = toClose.poll(); lost != null; lost = toClose.poll()) {
+            closeQuietly(lost.requests);
+            closeQuietly(lost.responses);
         }
     }
 }

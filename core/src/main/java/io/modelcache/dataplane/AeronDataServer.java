@@ -115,7 +115,7 @@ public final class AeronDataServer implements DataPlaneServer {
         this.giveUpNs = driver.settings().responseTimeout().toNanos();
         this.poller = new AgentRunner(driver.settings().newIdleStrategy(),
             e -> LOG.warn("Aeron data plane poller failed [reason={}]", e.toString()), null, new Poller());
-        AgentRunner.startOnThread(poller);
+        AgentRunner.startOnThread(poller, AeronMediaDriver.daemonThreads("modelcache-aeron-serve"));
     }
 
     /**

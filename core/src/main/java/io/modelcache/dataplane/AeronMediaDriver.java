@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -69,6 +70,7 @@ public final class AeronMediaDriver implements AutoCloseable {
         try {
             Aeron aeron = Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(directory)
+                .threadFactory(daemonThreads("modelcache-aeron-client"))
                 .errorHandler(e -> LOG.warn("Aeron client error [directory={}, reason={}]", directory, e.toString())));
             AeronMediaDriver started = new AeronMediaDriver(driver, aeron, directory, settings);
             LOG.info("Aeron media driver ready [directory={}, embedded={}, socketBufferBytes={}, windowBytes={}]",
@@ -92,6 +94,7 @@ public final class AeronMediaDriver implements AutoCloseable {
             .dirDeleteOnShutdown(true)
             .warnIfDirectoryExists(false)
             .threadingMode(ThreadingMode.SHARED)
+            .sharedThreadFactory(daemonThreads("modelcache-aeron-driver"))
             .sharedIdleStrategy(settings.newIdleStrategy())
             .mtuLength(settings.mtuBytes())
             .ipcMtuLength(settings.ipcMtuBytes())
@@ -109,6 +112,14 @@ public final class AeronMediaDriver implements AutoCloseable {
             throw new IllegalStateException("cannot start an Aeron media driver in " + directory + ": "
                 + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Daemon threads, so that Aeron never keeps a process alive on its own; the shutdown hook still stops the driver
+     * and deletes its directory at exit.
+     */
+    static ThreadFactory daemonThreads(String name) {
+        return runnable -> Thread.ofPlatform().name(name).daemon().unstarted(runnable);
     }
 
     /** @return a directory name no live process uses: {@code /dev/shm/modelcache-aeron-<pid>-<n>} */

@@ -124,7 +124,8 @@ public record AeronSettings(
     private static void checkTermLength(String name, int bytes) {
         if (bytes < MIN_TERM_LENGTH_BYTES || bytes > MAX_TERM_LENGTH_BYTES || Integer.bitCount(bytes) != 1) {
             throw new IllegalArgumentException("modelcache.data-plane.aeron." + name + " " + bytes
-                + " bytes must be a power of two in " + MIN_TERM_LENGTH_BYTES + ".." + MAX_TERM_LENGTH_BYTES + " bytes");
+                + " bytes must be a power of two in " + MIN_TERM_LENGTH_BYTES + ".." + MAX_TERM_LENGTH_BYTES
+                + " bytes");
         }
     }
 

@@ -19,6 +19,8 @@ import org.apache.pekko.actor.Extension;
 import org.apache.pekko.actor.ExtensionIdProvider;
 
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -115,13 +117,22 @@ public final class NodeRuntime implements Extension {
         return client;
     }
 
-    /** @return this member's Aeron media driver, started on first use */
+    /**
+     * @return this member's Aeron media driver, started on first use on a thread of its own: the first use may be
+     *     a fetch thread, which the fetcher interrupts on a timeout, and an interrupt while Aeron's client awaits
+     *     the driver would stop that client
+     */
     private synchronized AeronMediaDriver aeronDriver() {
         if (isDataPlaneClosed) {
             throw new IllegalStateException("the data plane of this member is closed");
         }
         if (aeronDriver == null) {
-            aeronDriver = AeronMediaDriver.start(settings.aeron());
+            try {
+                aeronDriver = CompletableFuture.supplyAsync(() -> AeronMediaDriver.start(settings.aeron()),
+                    runnable -> Thread.ofPlatform().name("modelcache-aeron-start").daemon().start(runnable)).join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
         }
         return aeronDriver;
     }

@@ -171,6 +171,39 @@ abstract class AeronDataPlaneContract extends DataPlaneContract {
         assertFetchesWholeChunk();
     }
 
+    /**
+     * Regression: an interrupt of a fetch thread while it waited for the driver to add or close a publication
+     * terminated the whole Aeron client (Aeron's conductor stops on an interrupt there). Fresh clients' first
+     * fetches are interrupted once, 0 to 3 ms after they start, so that some interrupts land while connecting;
+     * the driver's client must stay usable.
+     */
+    @Test
+    void interruptsWhileConnectingLeaveTheAeronClientUsable() throws Exception {
+        try (OffHeapDestination destination = destination(CHUNK_BYTES)) {
+            for (long delayUs = 0; delayUs <= 3000; delayUs += 150) {
+                try (AeronDataClient fresh = new AeronDataClient(clientDriver)) {
+                    AtomicReference<Exception> outcome = new AtomicReference<>();
+                    Thread reader = Thread.ofVirtual().start(() -> {
+                        try {
+                            fresh.fetch(route, LOAD_ID, CHUNK_ID, 0, CHUNK_BYTES, destination, 0, 0);
+                        } catch (Exception e) {
+                            outcome.set(e);
+                        }
+                    });
+                    LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(delayUs));
+
+                    reader.interrupt();
+                    reader.join();
+
+                    assertTrue(outcome.get() == null || outcome.get() instanceof InterruptedIOException,
+                        "the fetch succeeded or was interrupted: " + outcome.get());
+                }
+            }
+        }
+        assertTrue(!clientDriver.aeron().isClosed(), "the Aeron client still runs");
+        assertFetchesWholeChunk();
+    }
+
     @Override
     int requestRaw(DataFrames.Request request) {
         openRawWire();
