@@ -162,17 +162,27 @@ public final class TcpDataServer implements DataPlaneServer {
         writeFully(connection, header.flip());
     }
 
-    private static boolean isSameHost(String requester, InetAddress peer) {
+    /** @return whether {@code peer} is the host in the requester's cluster address (any loopback counts as one) */
+    static boolean isSameHost(String requester, InetAddress peer) {
+        InetAddress expected = requesterAddress(requester);
+        return expected != null
+            && (expected.equals(peer) || expected.isLoopbackAddress() && peer.isLoopbackAddress());
+    }
+
+    /**
+     * @param requester a cluster address, {@code pekko://system@host:port}
+     * @return its host's address, or {@code null} when it has none or it does not resolve
+     */
+    static InetAddress requesterAddress(String requester) {
         int at = requester.indexOf('@');
         int colon = requester.lastIndexOf(':');
         if (at < 0 || colon < at) {
-            return false;
+            return null;
         }
         try {
-            InetAddress expected = InetAddress.getByName(requester.substring(at + 1, colon));
-            return expected.equals(peer) || expected.isLoopbackAddress() && peer.isLoopbackAddress();
+            return InetAddress.getByName(requester.substring(at + 1, colon));
         } catch (IOException e) {
-            return false;
+            return null;
         }
     }
 

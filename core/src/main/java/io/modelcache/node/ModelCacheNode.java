@@ -151,7 +151,7 @@ public final class ModelCacheNode implements AutoCloseable {
             NodeRuntime runtime = NodeRuntime.get(context.getSystem());
             PartitionEntity.init(ClusterSharding.get(context.getSystem()), runtime.store());
             if (role == Role.DATA) {
-                if (settings.transport().equals(ModelCacheSettings.TCP)) {
+                if (!settings.transport().equals(ModelCacheSettings.ARTERY)) {
                     runtime.startDataServer(context.getSystem().address().getHost().get());
                 }
                 context.spawn(NodeAgent.create(runtime.store()), "node-agent");

@@ -2,6 +2,7 @@ package io.modelcache.node;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.modelcache.dataplane.AeronSettings;
 
 import java.time.Duration;
 
@@ -19,11 +20,12 @@ import java.time.Duration;
  * @param loadTimeout how long a whole load may take
  * @param locateTimeout how long finding a partition through sharding may take
  * @param joinTimeout how long a client waits to join the cluster
- * @param transport how chunk bytes travel: {@code tcp} or {@code artery}
+ * @param transport how chunk bytes travel: {@code tcp}, {@code aeron} or {@code artery}
  * @param dataHost the data port's host; empty means the cluster hostname
  * @param dataPort the data port; 0 picks a free one
  * @param dataSocketBufferBytes the receive buffer of each data connection
  * @param ticketTtl how long a data-plane ticket stays valid
+ * @param aeron the Aeron data plane's settings, {@code modelcache.data-plane.aeron}
  */
 public record ModelCacheSettings(
     long chunkSizeBytes,
@@ -41,10 +43,13 @@ public record ModelCacheSettings(
     String dataHost,
     int dataPort,
     int dataSocketBufferBytes,
-    Duration ticketTtl) {
+    Duration ticketTtl,
+    AeronSettings aeron) {
 
     /** Chunks travel on the data plane's TCP connections. */
     public static final String TCP = "tcp";
+    /** Chunks travel on Aeron: UDP between media drivers, IPC on a shared one. */
+    public static final String AERON = "aeron";
     /** Chunks travel inside Pekko messages. */
     public static final String ARTERY = "artery";
 
@@ -80,7 +85,8 @@ public record ModelCacheSettings(
                 mc.getString("data-plane.tcp.host"),
                 mc.getInt("data-plane.tcp.port"),
                 (int) Math.min(Integer.MAX_VALUE, mc.getBytes("data-plane.tcp.socket-buffer")),
-                mc.getDuration("data-plane.ticket-ttl"));
+                mc.getDuration("data-plane.ticket-ttl"),
+                AeronSettings.from(mc.getConfig("data-plane.aeron")));
             settings.check(config.getBytes("pekko.remote.artery.advanced.maximum-large-frame-size"));
             return settings;
         } catch (ConfigException e) {
@@ -104,9 +110,9 @@ public record ModelCacheSettings(
         }
         checkParallelism("modelcache.writer.parallelism", storeParallelism);
         checkParallelism("modelcache.loader.parallelism", loadParallelism);
-        if (!transport.equals(TCP) && !transport.equals(ARTERY)) {
+        if (!transport.equals(TCP) && !transport.equals(AERON) && !transport.equals(ARTERY)) {
             throw new IllegalArgumentException("modelcache.data-plane.transport '" + transport + "' is unknown; "
-                + "use " + TCP + " or " + ARTERY);
+                + "use " + TCP + ", " + AERON + " or " + ARTERY);
         }
         if (dataPort < 0 || dataPort > 65535) {
             throw new IllegalArgumentException("modelcache.data-plane.tcp.port " + dataPort + " is outside 0..65535");

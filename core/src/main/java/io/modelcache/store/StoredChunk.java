@@ -65,6 +65,25 @@ public final class StoredChunk {
     }
 
     /**
+     * Copies {@code lengthBytes} of the chunk from {@code offsetBytes} into {@code target} at {@code targetOffset}.
+     *
+     * @return {@code false} if the chunk was released meanwhile (nothing copied)
+     * @throws IndexOutOfBoundsException if the range falls outside the chunk or the target
+     */
+    public boolean copyTo(long offsetBytes, MemorySegment target, long targetOffset, long lengthBytes) {
+        lock.readLock().lock();
+        try {
+            if (released) {
+                return false;
+            }
+            MemorySegment.copy(segment, offsetBytes, target, targetOffset, lengthBytes);
+            return true;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
      * Writes {@code header} and then {@code lengthBytes} of the chunk from {@code offsetBytes} to a channel,
      * straight from off-heap memory, in as few system calls as the channel allows.
      *
@@ -79,7 +98,7 @@ public final class StoredChunk {
                 return false;
             }
             ByteBuffer[] buffers = {header, segment.asSlice(offsetBytes, lengthBytes).asByteBuffer()};
-            while (buffers[1].hasRemaining()) {
+            while (buffers[0].hasRemaining() || buffers[1].hasRemaining()) { // the header alone for 0 bytes
                 channel.write(buffers);
             }
             return true;

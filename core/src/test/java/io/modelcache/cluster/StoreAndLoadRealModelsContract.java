@@ -40,6 +40,7 @@ abstract class StoreAndLoadRealModelsContract {
     static void stopCluster() {
         if (cluster != null) {
             cluster.close();
+            cluster = null;
         }
     }
 
