@@ -25,11 +25,11 @@ public final class BenchReport {
 
     /** @return the table, one line per row, with a header; ratios are to modelcache at the same client count */
     public static String table(List<BenchRow> rows) {
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-12s %7s %9s %5s %20s%n", "system",
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-17s %7s %9s %5s %20s%n", "system",
             "clients", "MB/s", "runs", "ratio to modelcache"));
         for (BenchRow row : rows) {
             OptionalDouble ratio = ratio(rows, row);
-            table.append(String.format(Locale.ROOT, "%-12s %7d %9.0f %5d %20s%n", row.system(), row.clients(),
+            table.append(String.format(Locale.ROOT, "%-17s %7d %9.0f %5d %20s%n", row.system(), row.clients(),
                 row.megabytesPerSecond(), row.runs(),
                 ratio.isPresent() ? String.format(Locale.ROOT, "%.2f", ratio.getAsDouble()) : "-"));
         }

@@ -48,6 +48,8 @@ final class ModelCacheSystem implements BenchSystem {
 
     private final Workspace workspace;
     private final int loadParallelism;
+    private final String transport;
+    private final boolean isSharedDriver;
     private final List<ChildProcess> nodes = new ArrayList<>();
     private final Arena destinationArena = Arena.ofShared();
     private final List<MemorySegment> destinations = new ArrayList<>();
@@ -55,14 +57,34 @@ final class ModelCacheSystem implements BenchSystem {
     private ModelCacheClient client;
     private long nodeUsedBytes;
 
-    ModelCacheSystem(Workspace workspace, int loadParallelism) {
+    /**
+     * @param transport the data plane's transport, {@code tcp} (the default, named plain {@code modelcache}) or
+     *     {@code aeron}
+     * @param isSharedDriver whether the nodes and the client share one Aeron media driver, so loads go over IPC
+     */
+    ModelCacheSystem(Workspace workspace, int loadParallelism, String transport, boolean isSharedDriver) {
         this.workspace = workspace;
         this.loadParallelism = loadParallelism;
+        this.transport = transport;
+        this.isSharedDriver = isSharedDriver;
     }
 
     @Override
     public String name() {
-        return "modelcache";
+        return isSharedDriver ? "modelcache-ipc" : transport.equals("tcp") ? "modelcache" : "modelcache-" + transport;
+    }
+
+    /** The settings every member of this system starts with, as -D flags for the node JVMs. */
+    private List<String> memberFlags() {
+        List<String> flags = new ArrayList<>(List.of("-Dmodelcache.data-plane.transport=" + transport));
+        if (isSharedDriver) {
+            flags.add("-Dmodelcache.data-plane.aeron.directory=" + sharedDriverDirectory());
+        }
+        return flags;
+    }
+
+    private String sharedDriverDirectory() {
+        return "/dev/shm/modelcache-aeron-bench-" + ProcessHandle.current().pid();
     }
 
     @Override
@@ -79,7 +101,9 @@ final class ModelCacheSystem implements BenchSystem {
     public void setUp(ValueSet valueSet) throws Exception {
         this.values = valueSet;
         String seed = startNodes();
-        client = ModelCacheClient.connect("127.0.0.1", List.of(seed), ConfigFactory.empty());
+        String clientConfig = "modelcache.data-plane.transport = " + transport + (isSharedDriver
+            ? "\nmodelcache.data-plane.aeron.directory = \"" + sharedDriverDirectory() + "\"" : "");
+        client = ModelCacheClient.connect("127.0.0.1", List.of(seed), ConfigFactory.parseString(clientConfig));
         awaitDataNodes();
         Path file = workspace.directory().resolve("model.bin");
         write(file);
@@ -105,7 +129,7 @@ final class ModelCacheSystem implements BenchSystem {
                 arguments.addAll(List.of("--seed", seed));
             }
             ChildProcess node = workspace.start("modelcache-node-" + (i + 1),
-                JavaCommand.of(0, List.of(), ParentWatch.class, arguments), Map.of());
+                JavaCommand.of(0, memberFlags(), ParentWatch.class, arguments), Map.of());
             nodes.add(node);
             ports.add(port);
             if (seed == null) {
@@ -200,6 +224,18 @@ final class ModelCacheSystem implements BenchSystem {
         return loads.stream().map(CompletableFuture::join).toList();
     }
 
+    /** Removes a driver directory a killed node may have left in shared memory. */
+    private static void deleteQuietly(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (java.io.IOException e) {
+            // best effort: the next bench run uses another directory
+        }
+    }
+
     private MemorySegment destination(int clientIndex) {
         while (destinations.size() <= clientIndex) {
             MemorySegment destination = destinationArena.allocate(values.sizeBytes(), 64);
@@ -212,11 +248,12 @@ final class ModelCacheSystem implements BenchSystem {
     @Override
     public List<String> notes() {
         List<String> notes = new ArrayList<>();
-        notes.add("modelcache: " + NODES + " data node JVMs (modelcache node), one client member in the bench's JVM; "
+        notes.add(name() + ": " + NODES + " data node JVMs (modelcache node), one client member in the bench's JVM, "
+            + "data plane " + transport + (isSharedDriver ? " over IPC (every member on one media driver)" : "") + "; "
             + "a client is one load of the whole model at parallelism " + loadParallelism
             + "; measured loads skip SHA-256 (verifySha256=false) as the peers do not hash either; CRC32C per "
             + "chunk still runs");
-        notes.add(String.format("modelcache: data nodes hold %.3f bytes off-heap per byte of model (%d bytes on %d "
+        notes.add(String.format(name() + ": data nodes hold %.3f bytes off-heap per byte of model (%d bytes on %d "
             + "nodes)", nodeUsedBytes / (double) values.sizeBytes(), nodeUsedBytes, NODES));
         return notes;
     }
@@ -230,6 +267,9 @@ final class ModelCacheSystem implements BenchSystem {
         } finally {
             workspace.stop(nodes, STOP_TIMEOUT_MS);
             destinationArena.close();
+            if (isSharedDriver) {
+                deleteQuietly(Path.of(sharedDriverDirectory()));
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 public final class Systems {
     /** Every system, in the order the bench measures them by default. */
     public static final List<String> NAMES = List.of("page-cache", "raw-tcp", "redis", "memcached", "hazelcast",
-        "modelcache");
+        "modelcache", "modelcache-aeron", "modelcache-ipc");
 
     /** The system the others are compared with. */
     public static final String REFERENCE = "modelcache";
@@ -26,7 +26,9 @@ public final class Systems {
             case "redis" -> new RedisSystem(workspace, settings.mayInstall(), out);
             case "memcached" -> new MemcachedSystem(workspace, settings.mayInstall(), out);
             case "hazelcast" -> new HazelcastSystem(workspace);
-            case "modelcache" -> new ModelCacheSystem(workspace, settings.loadParallelism());
+            case "modelcache" -> new ModelCacheSystem(workspace, settings.loadParallelism(), "tcp", false);
+            case "modelcache-aeron" -> new ModelCacheSystem(workspace, settings.loadParallelism(), "aeron", false);
+            case "modelcache-ipc" -> new ModelCacheSystem(workspace, settings.loadParallelism(), "aeron", true);
             default -> throw new IllegalArgumentException("system '" + name + "' is not one of "
                 + String.join(", ", NAMES));
         };
