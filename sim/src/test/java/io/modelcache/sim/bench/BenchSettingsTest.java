@@ -37,7 +37,8 @@ class BenchSettingsTest {
 
     @Test
     void rejectsUnknownSystem() {
-        assertRefused("--systems 'mongodb' is not one of page-cache, raw-tcp, redis, memcached, hazelcast, modelcache",
+        assertRefused("--systems 'mongodb' is not one of page-cache, raw-tcp, redis, memcached, hazelcast, modelcache, "
+            + "modelcache-aeron, modelcache-ipc",
             MIB, (int) MIB, List.of(1), List.of("mongodb"));
     }
 
