@@ -21,10 +21,11 @@ final class ClusterCommand implements Callable<Integer> {
         try (ModelCacheClient client = cluster.connect()) {
             ClusterStatus status = Cli.await(client.clusterStatus());
             System.out.printf("%-40s %-8s %-8s %s%n", "MEMBER", "ROLE", "STATUS", "REACHABLE");
+            String self = client.node().system().address().toString();
             for (ClusterStatus.Member member : status.members()) {
                 String role = member.roles().stream().filter(r -> !r.startsWith("dc-")).findFirst().orElse("-");
-                System.out.printf("%-40s %-8s %-8s %s%n", member.address(), role, member.status(),
-                    member.isReachable() ? "yes" : "no");
+                System.out.printf("%-40s %-8s %-8s %s%s%n", member.address(), role, member.status(),
+                    member.isReachable() ? "yes" : "no", member.address().equals(self) ? "  (this command)" : "");
             }
             System.out.println();
             System.out.printf("%-40s %14s %14s %8s %10s %14s%n", "DATA NODE", "HELD BYTES", "BUDGET BYTES", "USED",

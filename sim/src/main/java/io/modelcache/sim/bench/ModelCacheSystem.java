@@ -128,7 +128,7 @@ final class ModelCacheSystem implements BenchSystem {
             if (seed != null) {
                 arguments.addAll(List.of("--seed", seed));
             }
-            ChildProcess node = workspace.start("modelcache-node-" + (i + 1),
+            ChildProcess node = workspace.start(name() + "-node-" + (i + 1),
                 JavaCommand.of(0, memberFlags(), ParentWatch.class, arguments), Map.of());
             nodes.add(node);
             ports.add(port);

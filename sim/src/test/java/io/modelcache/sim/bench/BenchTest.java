@@ -3,6 +3,7 @@ package io.modelcache.sim.bench;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,11 @@ class BenchTest {
                 .filter(row -> row.system().equals(system) && row.clients() == 1)
                 .mapToDouble(BenchRow::megabytesPerSecond).findFirst().orElse(0);
             assertTrue(megabytesPerSecond > 0, system + " produced no throughput: " + result.rows());
+        }
+        for (String system : List.of("modelcache", "modelcache-aeron", "modelcache-ipc")) {
+            // Regression: every variant's nodes once wrote to modelcache-node-N.log, so only the last run's remained.
+            assertTrue(Files.exists(settings.outDirectory().resolve("logs").resolve(system + "-node-1.log")),
+                "node log of " + system + " in " + settings.outDirectory().resolve("logs"));
         }
         List<String> leftOver = ProcessHandle.current().descendants()
             .map(process -> process.pid() + " " + process.info().commandLine().orElse("?")).toList();
