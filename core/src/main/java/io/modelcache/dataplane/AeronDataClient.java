@@ -10,6 +10,7 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.Header;
 import io.modelcache.loader.LoadDestination;
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
@@ -403,8 +404,8 @@ public final class AeronDataClient implements DataPlaneClient {
             awaitConnected(connection);
             return connection;
         } catch (AeronException | IOException e) {
-            closeQuietly(requests);
-            closeQuietly(responses);
+            CloseHelper.quietClose(requests);
+            CloseHelper.quietClose(responses);
             if (e instanceof IOException io) {
                 throw io;
             }
@@ -502,8 +503,8 @@ public final class AeronDataClient implements DataPlaneClient {
                 checkImages();
             }
             for (Connection lost = toClose.poll(); lost != null; lost = toClose.poll()) {
-                closeQuietly(lost.requests);
-                closeQuietly(lost.responses);
+                CloseHelper.quietClose(lost.requests);
+                CloseHelper.quietClose(lost.responses);
                 work++;
             }
             return work;
@@ -529,17 +530,6 @@ public final class AeronDataClient implements DataPlaneClient {
         }
     }
 
-    private static void closeQuietly(AutoCloseable closeable) {
-        if (closeable == null) {
-            return;
-        }
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            LOG.debug("Closing an Aeron resource failed [reason={}]", e.toString());
-        }
-    }
-
     /**
      * Fails every request in flight, stops the poller, waits for a connect under way (at most the connect timeout)
      * and closes every connection; later fetches fail.
@@ -561,8 +551,8 @@ public final class AeronDataClient implements DataPlaneClient {
             lose(connection, "the Aeron data client closed");
         }
         for (Connection lost = toClose.poll(); lost != null; lost = toClose.poll()) {
-            closeQuietly(lost.requests);
-            closeQuietly(lost.responses);
+            CloseHelper.quietClose(lost.requests);
+            CloseHelper.quietClose(lost.responses);
         }
     }
 }

@@ -10,6 +10,7 @@ import io.aeron.logbuffer.BufferClaim;
 import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.Header;
 import io.modelcache.store.StoredChunk;
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
@@ -140,8 +141,8 @@ public final class AeronDataServer implements DataPlaneServer {
                 endpoint(host, boundPort), ipcStreamId, driver.directory());
             return server;
         } catch (AeronException | IOException e) {
-            closeQuietly(udp);
-            closeQuietly(ipc);
+            CloseHelper.quietClose(udp);
+            CloseHelper.quietClose(ipc);
             throw new IOException("cannot listen for the data plane on aeron:udp " + endpoint(host, port) + ": "
                 + e.getMessage(), e);
         }
@@ -410,7 +411,7 @@ public final class AeronDataServer implements DataPlaneServer {
                     outbound.lastActiveNs = nowNs;
                 } else if (nowNs - outbound.lastActiveNs > PUBLICATION_IDLE_NS) {
                     it.remove();
-                    closeQuietly(outbound.publication);
+                    CloseHelper.quietClose(outbound.publication);
                 }
             }
         }
@@ -444,17 +445,6 @@ public final class AeronDataServer implements DataPlaneServer {
         }
     }
 
-    private static void closeQuietly(AutoCloseable closeable) {
-        if (closeable == null) {
-            return;
-        }
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            LOG.debug("Closing an Aeron resource failed [reason={}]", e.toString());
-        }
-    }
-
     /** Stops taking requests, lets answers in flight end (for at most a second), and closes the publications. */
     @Override
     public void close() {
@@ -470,11 +460,11 @@ public final class AeronDataServer implements DataPlaneServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        closeQuietly(presence);
-        closeQuietly(udpRequests);
-        closeQuietly(ipcRequests);
+        CloseHelper.quietClose(presence);
+        CloseHelper.quietClose(udpRequests);
+        CloseHelper.quietClose(ipcRequests);
         synchronized (outboundByLoader) {
-            outboundByLoader.values().forEach(outbound -> closeQuietly(outbound.publication));
+            outboundByLoader.values().forEach(outbound -> CloseHelper.quietClose(outbound.publication));
             outboundByLoader.clear();
         }
         LOG.info("Data plane stopped [transport=aeron, address={}]", endpoint(host, port));

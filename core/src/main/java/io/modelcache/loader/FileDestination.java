@@ -20,9 +20,8 @@ import java.util.List;
  * destination created, so a failed load leaves nothing that looks loaded.
  */
 public final class FileDestination extends LoadDestination {
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment[] files;
-    private final List<Path> created = new ArrayList<>();
+    private final Arena arena;
+    private final List<Path> created;
 
     /**
      * Creates (or truncates) every file of the model under {@code directory}.
@@ -31,20 +30,33 @@ public final class FileDestination extends LoadDestination {
      * @throws IllegalArgumentException if a file's path would leave {@code directory}
      */
     public FileDestination(Manifest manifest, Path directory) throws IOException {
-        Path root = directory.toAbsolutePath().normalize();
-        files = new MemorySegment[manifest.files().size()];
+        this(Arena.ofShared(), new ArrayList<>(), manifest, directory.toAbsolutePath().normalize());
+    }
+
+    private FileDestination(Arena arena, List<Path> created, Manifest manifest, Path root) throws IOException {
+        super(mapAll(arena, created, manifest, root));
+        this.arena = arena;
+        this.created = created;
+    }
+
+    private static MemorySegment[] mapAll(Arena arena, List<Path> created, Manifest manifest, Path root)
+        throws IOException {
+        MemorySegment[] files = new MemorySegment[manifest.files().size()];
         try {
             for (int i = 0; i < files.length; i++) {
-                files[i] = map(root, manifest.files().get(i).path(), manifest.files().get(i).sizeBytes());
+                files[i] = map(arena, created, root, manifest.files().get(i).path(),
+                    manifest.files().get(i).sizeBytes());
             }
+            return files;
         } catch (IOException | RuntimeException e) {
-            close();
-            discard();
+            arena.close();
+            delete(created);
             throw e;
         }
     }
 
-    private MemorySegment map(Path root, String relativePath, long sizeBytes) throws IOException {
+    private static MemorySegment map(Arena arena, List<Path> created, Path root, String relativePath,
+                                     long sizeBytes) throws IOException {
         Path file = root.resolve(relativePath).normalize();
         if (!file.startsWith(root) || file.equals(root)) {
             throw new IllegalArgumentException("file path '" + relativePath + "' leaves the output directory " + root);
@@ -63,32 +75,17 @@ public final class FileDestination extends LoadDestination {
     }
 
     @Override
-    protected MemorySegment segment(int fileIndex) {
-        return files[fileIndex];
-    }
-
-    @Override
-    public int fileCount() {
-        return files.length;
-    }
-
-    /** Forces every mapped file's bytes to the storage device. */
-    public void force() {
-        for (MemorySegment file : files) {
-            if (file != null && file.byteSize() > 0) {
-                file.force();
-            }
-        }
-    }
-
-    @Override
     protected void release() {
         arena.close();
     }
 
     /** Deletes every file this destination created; call after {@link #close()} when a load failed. */
     public void discard() {
-        for (Path file : created) {
+        delete(created);
+    }
+
+    private static void delete(List<Path> files) {
+        for (Path file : files) {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {

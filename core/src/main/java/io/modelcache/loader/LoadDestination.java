@@ -21,16 +21,26 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public abstract class LoadDestination implements AutoCloseable {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final MemorySegment[] files;
     private boolean closed;
+
+    /** @param files one segment per file of the model, in manifest order, each exactly the file's size */
+    protected LoadDestination(MemorySegment[] files) {
+        this.files = files;
+    }
 
     /**
      * @param fileIndex index of the file in the manifest
      * @return the whole file's segment
      */
-    protected abstract MemorySegment segment(int fileIndex);
+    protected final MemorySegment segment(int fileIndex) {
+        return files[fileIndex];
+    }
 
     /** @return how many files the destination holds */
-    public abstract int fileCount();
+    public final int fileCount() {
+        return files.length;
+    }
 
     /** Frees or unmaps the memory; called once, under the write lock. */
     protected abstract void release();

@@ -11,33 +11,32 @@ import java.lang.foreign.MemorySegment;
  * when it is closed.
  */
 public final class OffHeapDestination extends LoadDestination {
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment[] files;
+    private final Arena arena;
 
     /** @param manifest the model whose files to make room for */
     public OffHeapDestination(Manifest manifest) {
-        files = new MemorySegment[manifest.files().size()];
+        this(Arena.ofShared(), manifest);
+    }
+
+    private OffHeapDestination(Arena arena, Manifest manifest) {
+        super(allocate(arena, manifest));
+        this.arena = arena;
+    }
+
+    private static MemorySegment[] allocate(Arena arena, Manifest manifest) {
+        MemorySegment[] files = new MemorySegment[manifest.files().size()];
         for (int i = 0; i < files.length; i++) {
             FileEntry file = manifest.files().get(i);
             files[i] = arena.allocate(Math.max(1, file.sizeBytes()), 64).asSlice(0, file.sizeBytes());
         }
-    }
-
-    @Override
-    protected MemorySegment segment(int fileIndex) {
-        return files[fileIndex];
+        return files;
     }
 
     /**
      * @return the whole file's bytes; valid until this destination is closed
      */
     public MemorySegment file(int fileIndex) {
-        return files[fileIndex];
-    }
-
-    @Override
-    public int fileCount() {
-        return files.length;
+        return segment(fileIndex);
     }
 
     @Override

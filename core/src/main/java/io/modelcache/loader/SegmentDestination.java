@@ -11,18 +11,21 @@ import java.util.List;
  * memory, so a load pays no allocation or first-touch cost; closing this destination frees nothing.
  */
 final class SegmentDestination extends LoadDestination {
-    private final MemorySegment[] files;
 
     /**
      * @throws IllegalArgumentException naming the file, its size and the segment's size when the segments do
      *     not fit the model's files, or when one is read-only
      */
     SegmentDestination(Manifest manifest, List<MemorySegment> segments) {
+        super(fit(manifest, segments));
+    }
+
+    private static MemorySegment[] fit(Manifest manifest, List<MemorySegment> segments) {
         if (segments.size() != manifest.files().size()) {
             throw new IllegalArgumentException("model " + manifest.modelId() + " has " + manifest.files().size()
                 + " files but " + segments.size() + " destination segments were given");
         }
-        files = new MemorySegment[segments.size()];
+        MemorySegment[] files = new MemorySegment[segments.size()];
         for (int i = 0; i < files.length; i++) {
             FileEntry file = manifest.files().get(i);
             MemorySegment segment = segments.get(i);
@@ -33,16 +36,7 @@ final class SegmentDestination extends LoadDestination {
             }
             files[i] = segment.asSlice(0, file.sizeBytes());
         }
-    }
-
-    @Override
-    protected MemorySegment segment(int fileIndex) {
-        return files[fileIndex];
-    }
-
-    @Override
-    public int fileCount() {
-        return files.length;
+        return files;
     }
 
     @Override

@@ -21,7 +21,9 @@ public interface BenchSystem {
      *     it can
      * @throws InterruptedException if interrupted while installing what the system needs
      */
-    Optional<String> unavailableReason() throws InterruptedException;
+    default Optional<String> unavailableReason() throws InterruptedException {
+        return Optional.empty();
+    }
 
     /**
      * Starts whatever the system needs and stores every value.

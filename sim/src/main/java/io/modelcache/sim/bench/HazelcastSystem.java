@@ -10,7 +10,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -50,10 +49,6 @@ final class HazelcastSystem extends ReadAllSystem {
         return "hazelcast";
     }
 
-    @Override
-    public Optional<String> unavailableReason() {
-        return Optional.empty();
-    }
 
     @Override
     protected void start() throws Exception {

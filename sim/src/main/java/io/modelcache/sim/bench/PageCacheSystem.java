@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The page cache: the values written to one temporary file, read back by each client with its own
@@ -31,10 +30,6 @@ final class PageCacheSystem extends ReadAllSystem {
         return "page-cache";
     }
 
-    @Override
-    public Optional<String> unavailableReason() {
-        return Optional.empty();
-    }
 
     @Override
     protected void start() throws IOException {

@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The ceiling: a {@link RawTcpServer} process streams the bytes from its off-heap memory in 1 MiB writes; each
@@ -35,10 +34,6 @@ final class RawTcpSystem extends ReadAllSystem {
         return "raw-tcp";
     }
 
-    @Override
-    public Optional<String> unavailableReason() {
-        return Optional.empty();
-    }
 
     @Override
     protected void start() throws Exception {
