@@ -128,7 +128,6 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
             .onMessage(DestinationReady.class, this::onDestinationReady)
             .onMessage(PartitionLocated.class, this::onPartitionLocated)
             .onMessage(FetchOutcome.class, this::onFetchOutcome)
-            .onMessage(Verified.class, this::onVerified)
             .onMessage(LoadTimedOut.class, this::onLoadTimedOut)
             .build();
     }
@@ -322,10 +321,6 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
             }
         }
         return null;
-    }
-
-    private Behavior<Command> onVerified(Verified verified) {
-        return this; // only reached in the verify behavior
     }
 
     private Behavior<Command> onLoadTimedOut(LoadTimedOut timedOut) {

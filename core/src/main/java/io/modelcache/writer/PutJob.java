@@ -180,11 +180,10 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
     }
 
     private Behavior<Command> onPublished(Published published) {
+        isPublished = true; // even a failed majority write may have reached some replicas: remove it on failure
         if (published.failure() != null) {
-            isPublished = true;
             return fail("registry: " + published.failure().getMessage());
         }
-        isPublished = true;
         if (published.state() == ModelState.READY) {
             return finishStored();
         }

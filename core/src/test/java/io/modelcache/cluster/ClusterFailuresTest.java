@@ -7,7 +7,6 @@ import io.modelcache.format.SafetensorsWriter;
 import io.modelcache.format.TensorSpec;
 import io.modelcache.loader.LoadRequest;
 import io.modelcache.loader.LoadedModel;
-import io.modelcache.manifest.Manifest;
 import io.modelcache.testkit.LocalCluster;
 import io.modelcache.testkit.Models;
 import io.modelcache.writer.PutRequest;
@@ -186,10 +185,5 @@ class ClusterFailuresTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static boolean isListed(List<Manifest> manifests, String name) {
-        return manifests.stream().anyMatch(m -> m.name().equals(name));
     }
 }

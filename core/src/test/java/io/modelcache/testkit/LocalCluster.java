@@ -5,7 +5,6 @@ import com.typesafe.config.ConfigFactory;
 import io.modelcache.client.ModelCacheClient;
 import io.modelcache.node.ModelCacheNode;
 import io.modelcache.node.NodeRuntime;
-import io.modelcache.store.NodeStore;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 
@@ -83,11 +82,6 @@ public final class LocalCluster implements AutoCloseable {
     /** @return the data nodes, in start order */
     public List<ModelCacheNode> nodes() {
         return nodes;
-    }
-
-    /** @return the store of node {@code index} */
-    public NodeStore store(int index) {
-        return NodeRuntime.get(nodes.get(index).system()).store();
     }
 
     /** @return bytes held off-heap on all data nodes together */

@@ -97,13 +97,8 @@ final class Cli {
         try {
             return stage.toCompletableFuture().get();
         } catch (ExecutionException e) {
-            throw new ModelCacheException(oneLine(e));
+            throw new ModelCacheException(Failures.describe(e));
         }
-    }
-
-    /** @return the innermost useful message of an error, on one line */
-    static String oneLine(Throwable error) {
-        return Failures.describe(error);
     }
 
     /** @return a progress bar when standard output is a terminal, else {@code null} */

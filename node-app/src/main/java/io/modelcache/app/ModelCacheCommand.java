@@ -1,5 +1,6 @@
 package io.modelcache.app;
 
+import io.modelcache.node.Failures;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,12 +32,12 @@ public final class ModelCacheCommand implements Runnable {
     static CommandLine commandLine() {
         CommandLine line = new CommandLine(new ModelCacheCommand());
         line.setExecutionExceptionHandler((error, command, parseResult) -> {
-            command.getErr().println("modelcache: error: " + Cli.oneLine(error));
+            command.getErr().println("modelcache: error: " + Failures.describe(error));
             return 1;
         });
         line.setParameterExceptionHandler((error, args) -> {
             CommandLine command = error.getCommandLine();
-            command.getErr().println("modelcache: error: " + Cli.oneLine(error) + " (see '"
+            command.getErr().println("modelcache: error: " + Failures.describe(error) + " (see '"
                 + command.getCommandSpec().qualifiedName() + " --help')");
             return 2;
         });

@@ -49,7 +49,6 @@ final class HazelcastSystem extends ReadAllSystem {
         return "hazelcast";
     }
 
-
     @Override
     protected void start() throws Exception {
         String clusterName = "modelcache-bench-" + UUID.randomUUID().toString().substring(0, 8);

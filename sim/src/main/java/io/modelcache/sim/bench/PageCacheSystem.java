@@ -30,7 +30,6 @@ final class PageCacheSystem extends ReadAllSystem {
         return "page-cache";
     }
 
-
     @Override
     protected void start() throws IOException {
         file = workspace.directory().resolve("page-cache.bin");

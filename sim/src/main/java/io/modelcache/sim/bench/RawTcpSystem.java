@@ -34,7 +34,6 @@ final class RawTcpSystem extends ReadAllSystem {
         return "raw-tcp";
     }
 
-
     @Override
     protected void start() throws Exception {
         port = Ports.free();
