@@ -2,22 +2,25 @@ package io.modelcache.dataplane;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 
 /**
  * The data plane's frames. All numbers little-endian.
  *
  * <pre>
- * Request, loader to node (52 bytes):
+ * TCP batch request, loader to node (a 40-byte head, then one 20-byte entry per chunk):
  *   0  int   magic        0x4D434450 ("MCDP")
- *   4  int   version      1
+ *   4  int   version      2
  *   8  long  ticketHigh
  *  16  long  ticketLow
  *  24  long  loadId
- *  32  int   chunkId
- *  36  long  offsetBytes  into the chunk, at least 0
- *  44  long  lengthBytes  at least 0; offset + length at most the chunk's length
+ *  32  int   count        chunks named, 1..MAX_BATCH_CHUNKS
+ *  36  int   reserved     0
+ *  40  count x { int chunkId, long offsetBytes (at least 0), long lengthBytes (offset + length at most the
+ *                chunk's length) }
  *
- * Response, node to loader (24-byte header, then the bytes when the status is OK):
+ * Response, node to loader, one per chunk named and in the order named (24-byte header, then the bytes when
+ * the status is OK):
  *   0  int   chunkId      as requested
  *   4  int   status       0 OK, 1 NOT_HELD, 2 BAD_TICKET, 3 BAD_RANGE, 4 BAD_FRAME
  *   8  long  lengthBytes  bytes that follow (0 unless OK)
@@ -25,16 +28,22 @@ import java.nio.ByteOrder;
  *  24  byte[lengthBytes]
  * </pre>
  *
- * A node answers every well-formed request; after a BAD_FRAME answer it closes the connection, since it can
- * no longer tell where the next request starts.
+ * A node answers every chunk of a well-formed request, refusing some and serving others as it must; after a
+ * BAD_FRAME answer (wrong magic, version or count) it closes the connection, since it can no longer tell where
+ * the next request starts. Aeron carries one {@link Request} per message in frames of its own
+ * (AeronFrames) and shares the statuses.
  */
 public final class DataFrames {
     /** "MCDP". */
     public static final int MAGIC = 0x4D434450;
     /** The protocol version this code speaks. */
-    public static final int VERSION = 1;
-    /** Bytes in a request. */
-    public static final int REQUEST_BYTES = 52;
+    public static final int VERSION = 2;
+    /** Bytes in a batch request's head. */
+    public static final int BATCH_HEAD_BYTES = 40;
+    /** Bytes per chunk named in a batch request. */
+    public static final int BATCH_ENTRY_BYTES = 20;
+    /** The most chunks one batch request may name; a node refuses a larger count as BAD_FRAME. */
+    public static final int MAX_BATCH_CHUNKS = 64;
     /** Bytes in a response header. */
     public static final int RESPONSE_HEADER_BYTES = 24;
 
@@ -64,27 +73,60 @@ public final class DataFrames {
     public record Request(Ticket ticket, long loadId, int chunkId, long offsetBytes, long lengthBytes) {
     }
 
-    /** Writes a request into {@code buffer} at its position. */
-    public static void writeRequest(ByteBuffer buffer, Request request) {
+    /**
+     * One chunk range named in a batch request.
+     *
+     * @param chunkId the chunk's id in the model
+     * @param offsetBytes where to start in the chunk
+     * @param lengthBytes how many bytes to read
+     */
+    public record Range(int chunkId, long offsetBytes, long lengthBytes) {
+    }
+
+    /** @return the bytes of a batch request naming {@code count} chunks */
+    public static int batchRequestBytes(int count) {
+        return BATCH_HEAD_BYTES + count * BATCH_ENTRY_BYTES;
+    }
+
+    /** Writes a batch request for {@code ranges} (1..{@link #MAX_BATCH_CHUNKS} of them) at the buffer's position. */
+    public static void writeBatch(ByteBuffer buffer, Ticket ticket, long loadId, List<Range> ranges) {
+        if (ranges.isEmpty() || ranges.size() > MAX_BATCH_CHUNKS) {
+            throw new IllegalArgumentException("a batch names 1.." + MAX_BATCH_CHUNKS + " chunks, not "
+                + ranges.size());
+        }
         buffer.order(ByteOrder.LITTLE_ENDIAN)
-            .putInt(MAGIC).putInt(VERSION)
-            .putLong(request.ticket().high()).putLong(request.ticket().low())
-            .putLong(request.loadId()).putInt(request.chunkId())
-            .putLong(request.offsetBytes()).putLong(request.lengthBytes());
+            .putInt(MAGIC).putInt(VERSION).putLong(ticket.high()).putLong(ticket.low()).putLong(loadId)
+            .putInt(ranges.size()).putInt(0);
+        for (Range range : ranges) {
+            buffer.putInt(range.chunkId()).putLong(range.offsetBytes()).putLong(range.lengthBytes());
+        }
     }
 
     /**
-     * Reads a request from {@code buffer}, which holds {@link #REQUEST_BYTES} bytes.
+     * Reads the head of a batch request from {@code buffer}, which holds {@link #BATCH_HEAD_BYTES} bytes.
      *
-     * @return the request, or {@code null} when the magic or version is wrong
+     * @return how many chunk entries follow, or -1 when the magic, version, count or reserved field is wrong
      */
-    public static Request readRequest(ByteBuffer buffer) {
+    public static int readBatchCount(ByteBuffer buffer) {
         buffer.order(ByteOrder.LITTLE_ENDIAN);
-        if (buffer.getInt() != MAGIC || buffer.getInt() != VERSION) {
-            return null;
-        }
-        Ticket ticket = new Ticket(buffer.getLong(), buffer.getLong());
-        return new Request(ticket, buffer.getLong(), buffer.getInt(), buffer.getLong(), buffer.getLong());
+        int count = buffer.getInt(32);
+        boolean isValid = buffer.getInt(0) == MAGIC && buffer.getInt(4) == VERSION && buffer.getInt(36) == 0
+            && count >= 1 && count <= MAX_BATCH_CHUNKS;
+        return isValid ? count : -1;
+    }
+
+    /**
+     * @param head a batch request's head, as checked by {@link #readBatchCount}
+     * @param entries the entries that followed it
+     * @param index which entry
+     * @return the request for that entry's chunk
+     */
+    public static Request entry(ByteBuffer head, ByteBuffer entries, int index) {
+        head.order(ByteOrder.LITTLE_ENDIAN);
+        entries.order(ByteOrder.LITTLE_ENDIAN);
+        int at = index * BATCH_ENTRY_BYTES;
+        return new Request(new Ticket(head.getLong(8), head.getLong(16)), head.getLong(24), entries.getInt(at),
+            entries.getLong(at + 4), entries.getLong(at + 12));
     }
 
     /** Writes a response header into {@code buffer} at its position. */

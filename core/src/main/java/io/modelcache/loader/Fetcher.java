@@ -1,5 +1,6 @@
 package io.modelcache.loader;
 
+import io.modelcache.dataplane.DataPlaneClient.ChunkRead;
 import io.modelcache.dataplane.DataRefusedException;
 import io.modelcache.dataplane.DataRoute;
 import io.modelcache.manifest.ChunkEntry;
@@ -21,14 +22,18 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * One worker of a load's router: asks partitions for chunks one at a time, places each where it belongs
+ * One worker of a load's router: fetches a batch of chunks of one partition, places each where it belongs
  * (unless the serializer already did) and checks its CRC32C.
  *
- * <p>A fetcher is given one chunk at a time: the load job sends the first P requests through the round-robin
+ * <p>A fetcher is given one batch at a time: the load job sends the first P batches through the round-robin
  * router (one to each fetcher) and every later one straight back to the fetcher that just finished, so the
- * router's size is the load parallelism and a failing partition never leaves requests queued behind it.
+ * router's size is the load parallelism and a failing partition never leaves requests queued behind it. Over
+ * a data plane the whole batch is one request whose chunks the node streams back to back, and a chunk's CRC is
+ * checked while the next one arrives; over Artery the chunks are asked for one at a time.
  */
 final class Fetcher extends AbstractBehavior<Fetcher.Command> {
 
@@ -36,58 +41,75 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
     }
 
     /**
-     * Fetch one chunk from one partition and tell {@code replyTo} how it went: over the data plane when
-     * {@code route} is set, else by asking the entity {@code partition} for a chunk message.
+     * Fetch some chunks of one partition and tell {@code replyTo} how it went: over the data plane when
+     * {@code route} is set, else by asking the entity {@code partition} for chunk messages.
+     *
+     * @param chunkIds the chunks, all held by one partition
      */
-    record FetchChunk(int chunkId, ChunkEntry chunk, ActorRef<PartitionEntity.Command> partition, DataRoute route,
-                      ActorRef<Outcome> replyTo) implements Command {
+    record FetchChunks(List<Integer> chunkIds, ActorRef<PartitionEntity.Command> partition, DataRoute route,
+                       ActorRef<Outcome> replyTo) implements Command {
+        FetchChunks {
+            chunkIds = List.copyOf(chunkIds);
+        }
     }
 
-    /** How one chunk request ended, and which fetcher is free again. */
-    sealed interface Outcome {
-        int chunkId();
-
-        ActorRef<Command> fetcher();
+    /** A chunk that could not be fetched, and why. */
+    record ChunkFailure(int chunkId, String reason) {
     }
 
-    record Fetched(int chunkId, long bytes, ActorRef<Command> fetcher) implements Outcome {
-    }
-
-    record FetchFailed(int chunkId, String reason, ActorRef<Command> fetcher) implements Outcome {
+    /**
+     * How a batch ended; the fetcher is free again.
+     *
+     * @param fetched the chunks now in place with a matching CRC32C
+     * @param bytes their bytes
+     * @param failures the others
+     */
+    record Outcome(List<Integer> fetched, long bytes, List<ChunkFailure> failures, ActorRef<Command> fetcher) {
     }
 
     private record Answered(FetchReply reply) implements Command {
     }
 
-    private record TimedOut(int chunkId) implements Command {
+    private record TimedOut(long batch) implements Command {
     }
 
-    /** A data-plane read ended: {@code failure} is {@code null} when the bytes are in place. */
-    private record ReadDone(int chunkId, String failure) implements Command {
+    /** A data-plane read of batch {@code batch} ended. */
+    private record ReadDone(long batch, List<Integer> fetched, long bytes, List<ChunkFailure> failures)
+        implements Command {
     }
 
     private final long loadId;
     private final LoadDestination destination;
+    private final List<ChunkEntry> chunks;
     private final Duration chunkTimeout;
     private final TimerScheduler<Command> timers;
     private final ActorRef<FetchReply> replies;
-    private final ArrayDeque<FetchChunk> queue = new ArrayDeque<>();
+    private final ArrayDeque<FetchChunks> queue = new ArrayDeque<>();
     private final NodeRuntime runtime;
-    private FetchChunk current;
+    /** The batch being fetched, and its sequence number, which tells stale answers and timers apart. */
+    private FetchChunks current;
+    private long batch;
+    /** Over Artery: the next chunk of the batch to ask for, and the results so far. */
+    private int next;
+    private final List<Integer> fetched = new ArrayList<>();
+    private long fetchedBytes;
+    private final List<ChunkFailure> failures = new ArrayList<>();
     private Thread reader;
 
-    static Behavior<Command> create(long loadId, LoadDestination destination, Duration chunkTimeout) {
+    static Behavior<Command> create(long loadId, LoadDestination destination, List<ChunkEntry> chunks,
+                                    Duration chunkTimeout) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-            new Fetcher(context, timers, loadId, destination, chunkTimeout)));
+            new Fetcher(context, timers, loadId, destination, chunks, chunkTimeout)));
     }
 
     private Fetcher(ActorContext<Command> context, TimerScheduler<Command> timers, long loadId,
-                    LoadDestination destination, Duration chunkTimeout) {
+                    LoadDestination destination, List<ChunkEntry> chunks, Duration chunkTimeout) {
         super(context);
         this.runtime = NodeRuntime.get(context.getSystem());
         this.timers = timers;
         this.loadId = loadId;
         this.destination = destination;
+        this.chunks = chunks;
         this.chunkTimeout = chunkTimeout;
         this.replies = context.messageAdapter(FetchReply.class, Answered::new);
     }
@@ -95,7 +117,7 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-            .onMessage(FetchChunk.class, this::onFetchChunk)
+            .onMessage(FetchChunks.class, this::onFetchChunks)
             .onMessage(Answered.class, this::onAnswered)
             .onMessage(TimedOut.class, this::onTimedOut)
             .onMessage(ReadDone.class, this::onReadDone)
@@ -103,117 +125,159 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
             .build();
     }
 
-    private Behavior<Command> onFetchChunk(FetchChunk fetch) {
+    private Behavior<Command> onFetchChunks(FetchChunks fetch) {
         queue.addLast(fetch);
         if (current == null) {
-            next();
+            startNext();
         }
         return this;
     }
 
-    private void next() {
+    private void startNext() {
         current = queue.pollFirst();
         if (current == null) {
             return;
         }
-        ChunkEntry chunk = current.chunk();
+        batch++;
+        fetched.clear();
+        fetchedBytes = 0;
+        failures.clear();
         if (current.route() != null) {
-            startRead(current);
+            // the node streams the batch; allow each chunk its timeout
+            timers.startSingleTimer(new TimedOut(batch), chunkTimeout.multipliedBy(current.chunkIds().size()));
+            startRead(current, batch);
         } else {
-            current.partition().tell(new PartitionEntity.GetChunk(loadId, current.chunkId(), chunk.fileIndex(),
-                chunk.offsetBytes(), replies));
+            next = 0;
+            askNextChunk();
         }
-        timers.startSingleTimer(new TimedOut(current.chunkId()), chunkTimeout);
     }
 
-    /** Reads the chunk over the data plane on a virtual thread; the answer comes back as a message. */
-    private void startRead(FetchChunk fetch) {
+    /** Reads the batch over the data plane on a virtual thread; the result comes back as a message. */
+    private void startRead(FetchChunks fetch, long readBatch) {
         ActorRef<Command> self = getContext().getSelf();
-        ChunkEntry chunk = fetch.chunk();
+        List<ChunkRead> reads = new ArrayList<>(fetch.chunkIds().size());
+        for (int chunkId : fetch.chunkIds()) {
+            ChunkEntry chunk = chunks.get(chunkId);
+            reads.add(new ChunkRead(chunkId, 0, chunk.lengthBytes(), chunk.fileIndex(), chunk.offsetBytes()));
+        }
         reader = Thread.ofVirtual().name("modelcache-fetch").start(() -> {
-            String failure = null;
+            List<Integer> landed = new ArrayList<>();
+            List<ChunkFailure> failed = new ArrayList<>();
+            long[] bytes = {0};
             try {
-                runtime.dataClient(fetch.route()).fetch(fetch.route(), loadId, fetch.chunkId(), 0,
-                    chunk.lengthBytes(), destination, chunk.fileIndex(), chunk.offsetBytes());
-                failure = crcMismatch(fetch.chunkId(), chunk); // checked here, off the actor's dispatcher
-            } catch (DataRefusedException e) {
-                failure = e.getMessage();
+                runtime.dataClient(fetch.route()).fetchBatch(fetch.route(), loadId, reads, destination,
+                    (index, refusal) -> {
+                        int chunkId = reads.get(index).chunkId();
+                        // checked here, off the actor's dispatcher, while the node sends the next chunk
+                        String failure = refusal != null ? refusal.getMessage() : crcMismatch(chunkId);
+                        if (failure == null) {
+                            landed.add(chunkId);
+                            bytes[0] += reads.get(index).lengthBytes();
+                        } else {
+                            failed.add(new ChunkFailure(chunkId, failure));
+                        }
+                    });
             } catch (IOException | RuntimeException e) {
-                failure = "data plane read from " + fetch.route().host() + ":" + fetch.route().port() + " failed: "
-                    + Failures.describe(e);
+                String reason = "data plane read from " + fetch.route().host() + ":" + fetch.route().port()
+                    + " failed: " + Failures.describe(e);
+                for (ChunkRead read : reads.subList(landed.size() + failed.size(), reads.size())) {
+                    failed.add(new ChunkFailure(read.chunkId(), reason));
+                }
             }
-            self.tell(new ReadDone(fetch.chunkId(), failure));
+            self.tell(new ReadDone(readBatch, landed, bytes[0], failed));
         });
     }
 
     private Behavior<Command> onReadDone(ReadDone done) {
-        if (current == null || done.chunkId() != current.chunkId()) {
-            return this; // the read of a request that already timed out
+        if (current == null || done.batch() != batch) {
+            return this; // the read of a batch that already timed out
         }
-        timers.cancelAll();
         reader = null;
-        current.replyTo().tell(done.failure() != null ? failed(done.failure())
-            : new Fetched(current.chunkId(), current.chunk().lengthBytes(), getContext().getSelf()));
-        next();
+        fetched.addAll(done.fetched());
+        fetchedBytes += done.bytes();
+        failures.addAll(done.failures());
+        finishBatch();
         return this;
+    }
+
+    /** Over Artery: asks the entity for the batch's next chunk, or ends the batch when none is left. */
+    private void askNextChunk() {
+        if (next == current.chunkIds().size()) {
+            finishBatch();
+            return;
+        }
+        int chunkId = current.chunkIds().get(next);
+        ChunkEntry chunk = chunks.get(chunkId);
+        current.partition().tell(new PartitionEntity.GetChunk(loadId, chunkId, chunk.fileIndex(), chunk.offsetBytes(),
+            replies));
+        timers.startSingleTimer(new TimedOut(batch), chunkTimeout);
     }
 
     private Behavior<Command> onAnswered(Answered answered) {
-        if (current == null || answered.reply().chunkId() != current.chunkId()) {
+        if (current == null || current.route() != null || next == current.chunkIds().size()
+            || answered.reply().chunkId() != current.chunkIds().get(next)) {
             return this; // a late answer to a request that already timed out
         }
-        timers.cancelAll();
-        Outcome outcome = switch (answered.reply()) {
-            case ChunkData data -> check(data);
-            case ChunkUnavailable unavailable -> failed(unavailable.reason());
+        int chunkId = answered.reply().chunkId();
+        String failure = switch (answered.reply()) {
+            case ChunkData data -> placeAndCheck(chunkId, data);
+            case ChunkUnavailable unavailable -> unavailable.reason();
         };
-        current.replyTo().tell(outcome);
-        next();
+        if (failure == null) {
+            fetched.add(chunkId);
+            fetchedBytes += chunks.get(chunkId).lengthBytes();
+        } else {
+            failures.add(new ChunkFailure(chunkId, failure));
+        }
+        next++;
+        askNextChunk();
         return this;
     }
 
-    private Outcome check(ChunkData data) {
-        ChunkEntry chunk = current.chunk();
+    /** @return why a chunk that came in a message is not in place and intact, or {@code null} when it is */
+    private String placeAndCheck(int chunkId, ChunkData data) {
+        ChunkEntry chunk = chunks.get(chunkId);
         if (data.lengthBytes() != chunk.lengthBytes()) {
-            return failed("chunk " + current.chunkId() + " arrived with " + data.lengthBytes() + " bytes, expected "
-                + chunk.lengthBytes());
+            return "chunk " + chunkId + " arrived with " + data.lengthBytes() + " bytes, expected "
+                + chunk.lengthBytes();
         }
         boolean isPlaced = data.landed()
             || data.source() != null && destination.write(chunk.fileIndex(), chunk.offsetBytes(), data.source());
-        if (!isPlaced) {
-            return failed("chunk " + current.chunkId() + " could not be placed");
-        }
-        return checkCrc();
-    }
-
-    private Outcome checkCrc() {
-        String mismatch = crcMismatch(current.chunkId(), current.chunk());
-        return mismatch != null ? failed(mismatch)
-            : new Fetched(current.chunkId(), current.chunk().lengthBytes(), getContext().getSelf());
+        return isPlaced ? crcMismatch(chunkId) : "chunk " + chunkId + " could not be placed";
     }
 
     /** @return why the chunk's bytes in place do not match its CRC32C, or {@code null} when they do */
-    private String crcMismatch(int chunkId, ChunkEntry chunk) {
+    private String crcMismatch(int chunkId) {
+        ChunkEntry chunk = chunks.get(chunkId);
         long crc = destination.crc32c(chunk.fileIndex(), chunk.offsetBytes(), chunk.lengthBytes());
         return crc == chunk.crc32c() ? null : "chunk " + chunkId + " has CRC32C " + Long.toHexString(crc)
             + ", expected " + Long.toHexString(chunk.crc32c());
     }
 
-    private FetchFailed failed(String reason) {
-        return new FetchFailed(current.chunkId(), reason, getContext().getSelf());
-    }
-
     private Behavior<Command> onTimedOut(TimedOut timedOut) {
-        if (current == null || timedOut.chunkId() != current.chunkId()) {
+        if (current == null || timedOut.batch() != batch) {
             return this;
         }
         if (reader != null) {
             reader.interrupt(); // closes the connection under a blocked read, so it cannot be reused
             reader = null;
         }
-        current.replyTo().tell(failed("no answer within " + chunkTimeout.toMillis() + " ms"));
-        next();
+        String reason = "no answer within " + chunkTimeout.toMillis() + " ms per chunk";
+        for (int chunkId : current.chunkIds()) {
+            if (!fetched.contains(chunkId) && failures.stream().noneMatch(failure -> failure.chunkId() == chunkId)) {
+                failures.add(new ChunkFailure(chunkId, reason));
+            }
+        }
+        finishBatch();
         return this;
+    }
+
+    private void finishBatch() {
+        timers.cancelAll();
+        current.replyTo().tell(new Outcome(List.copyOf(fetched), fetchedBytes, List.copyOf(failures),
+            getContext().getSelf()));
+        current = null;
+        startNext();
     }
 
     private Behavior<Command> onPostStop() {

@@ -85,8 +85,11 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
     private DataRoute[] routes;
     /** Chunks whose partition is not (or no longer) located, by partition. */
     private List<List<Integer>> waitingByPartition;
-    /** Chunks ready to be fetched, their partitions located. */
-    private final ArrayDeque<Integer> pending = new ArrayDeque<>();
+    /** Chunks ready to be fetched, their partition located, by partition. */
+    private List<ArrayDeque<Integer>> pendingByPartition;
+    /** Partitions with pending chunks, taken in turn so concurrent batches spread over partitions and nodes. */
+    private final ArrayDeque<Integer> readyPartitions = new ArrayDeque<>();
+    private int pendingCount;
     /** Fetchers with nothing to do; the first {@code routerSlots} requests go through the router instead. */
     private final ArrayDeque<ActorRef<Fetcher.Command>> idleFetchers = new ArrayDeque<>();
     private int routerSlots;
@@ -171,15 +174,17 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
         partitions = new ActorRef[manifest.partitionCount()];
         routes = new DataRoute[manifest.partitionCount()];
         waitingByPartition = new ArrayList<>();
+        pendingByPartition = new ArrayList<>();
         for (int p = 0; p < manifest.partitionCount(); p++) {
             waitingByPartition.add(new ArrayList<>());
+            pendingByPartition.add(new ArrayDeque<>());
         }
         for (int c = 0; c < manifest.chunks().size(); c++) {
             waitingByPartition.get(manifest.chunks().get(c).partition()).add(c);
         }
         routerSlots = parallelism;
         fetchers = getContext().spawn(Routers.pool(parallelism,
-                Behaviors.supervise(Fetcher.create(loadId, destination, settings.fetchChunkTimeout()))
+                Behaviors.supervise(Fetcher.create(loadId, destination, manifest.chunks(), settings.fetchChunkTimeout()))
                     .onFailure(SupervisorStrategy.restart()))
             .withRoundRobinRouting(), "fetchers");
         transferStartNs = System.nanoTime();
@@ -219,19 +224,36 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
         partitions[partition] = located.entity();
         routes[partition] = located.route();
         List<Integer> waiting = waitingByPartition.get(partition);
-        pending.addAll(waiting);
+        if (!waiting.isEmpty() && pendingByPartition.get(partition).isEmpty()) {
+            readyPartitions.addLast(partition);
+        }
+        pendingByPartition.get(partition).addAll(waiting);
+        pendingCount += waiting.size();
         waiting.clear();
         dispatch();
         return this;
     }
 
-    /** Gives pending chunks to idle fetchers; the first P go through the router, one to each fetcher. */
+    /**
+     * Gives batches of pending chunks to idle fetchers, taking partitions in turn; the first P batches go through
+     * the router, one to each fetcher. A batch holds up to {@code batch-chunks} chunks of one partition, fewer
+     * when that would leave fetchers without work.
+     */
     private void dispatch() {
-        while (!pending.isEmpty() && (!idleFetchers.isEmpty() || routerSlots > 0)) {
-            int chunkId = pending.pollFirst();
-            ChunkEntry chunk = manifest.chunks().get(chunkId);
-            Fetcher.FetchChunk fetch = new Fetcher.FetchChunk(chunkId, chunk, partitions[chunk.partition()],
-                routes[chunk.partition()], outcomes);
+        while (pendingCount > 0 && (!idleFetchers.isEmpty() || routerSlots > 0)) {
+            int partition = readyPartitions.pollFirst();
+            ArrayDeque<Integer> pending = pendingByPartition.get(partition);
+            int size = Math.clamp((pendingCount + parallelism - 1) / parallelism, 1, settings.loadBatchChunks());
+            List<Integer> chunkIds = new ArrayList<>(size);
+            while (chunkIds.size() < size && !pending.isEmpty()) {
+                chunkIds.add(pending.pollFirst());
+            }
+            pendingCount -= chunkIds.size();
+            if (!pending.isEmpty()) {
+                readyPartitions.addLast(partition);
+            }
+            Fetcher.FetchChunks fetch = new Fetcher.FetchChunks(chunkIds, partitions[partition], routes[partition],
+                outcomes);
             if (!idleFetchers.isEmpty()) {
                 idleFetchers.pollFirst().tell(fetch);
             } else {
@@ -242,57 +264,62 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
     }
 
     private Behavior<Command> onFetchOutcome(FetchOutcome message) {
-        idleFetchers.addLast(message.outcome().fetcher());
-        switch (message.outcome()) {
-            case Fetcher.Fetched done -> {
-                if (fetched.get(done.chunkId())) {
-                    return this;
-                }
-                fetched.set(done.chunkId());
+        Fetcher.Outcome outcome = message.outcome();
+        idleFetchers.addLast(outcome.fetcher());
+        for (int chunkId : outcome.fetched()) {
+            if (!fetched.get(chunkId)) {
+                fetched.set(chunkId);
                 fetchedCount++;
-                fetchedBytes += done.bytes();
-                if (request.progress() != null) {
-                    request.progress().progressed(fetchedBytes, manifest.totalBytes());
-                }
-                if (fetchedCount == manifest.chunks().size()) {
-                    transferSeconds = (System.nanoTime() - transferStartNs) / 1e9;
-                    return verify();
-                }
-                dispatch();
-            }
-            case Fetcher.FetchFailed failed -> {
-                return retryOrFail(failed);
+                fetchedBytes += manifest.chunks().get(chunkId).lengthBytes();
             }
         }
-        return this;
-    }
-
-    private Behavior<Command> retryOrFail(Fetcher.FetchFailed failed) {
-        int chunkId = failed.chunkId();
-        getContext().getLog().debug("Chunk failed [chunk={}, attempt={}, reason={}]", chunkId, attempts[chunkId] + 1,
-            failed.reason());
-        int partition = manifest.chunks().get(chunkId).partition();
-        if (fetched.get(chunkId)) {
-            return this;
+        if (request.progress() != null && !outcome.fetched().isEmpty()) {
+            request.progress().progressed(fetchedBytes, manifest.totalBytes());
         }
-        if (++attempts[chunkId] > 1) {
-            return failPartition(partition, failed.reason());
-        }
-        List<Integer> waiting = waitingByPartition.get(partition);
-        boolean isLocating = !waiting.isEmpty();
-        waiting.add(chunkId);
-        pending.removeIf(pendingId -> {
-            boolean isSamePartition = manifest.chunks().get(pendingId).partition() == partition;
-            if (isSamePartition) {
-                waiting.add(pendingId);
+        for (Fetcher.ChunkFailure failure : outcome.failures()) {
+            if (!retry(failure)) {
+                return failPartition(manifest.chunks().get(failure.chunkId()).partition(), failure.reason());
             }
-            return isSamePartition;
-        });
-        if (!isLocating) {
-            locate(partition); // the partition may have moved: ask sharding where it is now
+        }
+        if (fetchedCount == manifest.chunks().size()) {
+            transferSeconds = (System.nanoTime() - transferStartNs) / 1e9;
+            return verify();
         }
         dispatch();
         return this;
+    }
+
+    /**
+     * Puts a failed chunk back to wait for its partition to be located again, with every other pending chunk of
+     * that partition.
+     *
+     * @return {@code false} when the chunk already had its retry
+     */
+    private boolean retry(Fetcher.ChunkFailure failed) {
+        int chunkId = failed.chunkId();
+        getContext().getLog().debug("Chunk failed [chunk={}, attempt={}, reason={}]", chunkId, attempts[chunkId] + 1,
+            failed.reason());
+        if (fetched.get(chunkId)) {
+            return true;
+        }
+        if (++attempts[chunkId] > 1) {
+            return false;
+        }
+        int partition = manifest.chunks().get(chunkId).partition();
+        List<Integer> waiting = waitingByPartition.get(partition);
+        boolean isLocating = !waiting.isEmpty();
+        waiting.add(chunkId);
+        ArrayDeque<Integer> pending = pendingByPartition.get(partition);
+        if (!pending.isEmpty()) {
+            waiting.addAll(pending);
+            pendingCount -= pending.size();
+            pending.clear();
+            readyPartitions.remove(partition);
+        }
+        if (!isLocating) {
+            locate(partition); // the partition may have moved: ask sharding where it is now
+        }
+        return true;
     }
 
     private Behavior<Command> verify() {

@@ -3,6 +3,7 @@ package io.modelcache.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.modelcache.dataplane.AeronSettings;
+import io.modelcache.dataplane.DataFrames;
 
 import java.time.Duration;
 
@@ -16,6 +17,7 @@ import java.time.Duration;
  * @param storeChunkTimeout how long a partition may take to acknowledge one chunk
  * @param partitionsPerNode partitions a put makes per data node
  * @param loadParallelism the size of a loader's router of fetchers, {@code modelcache.loader.parallelism}
+ * @param loadBatchChunks the most chunks a fetcher asks one node for in one data-plane request
  * @param fetchChunkTimeout how long a partition may take to answer one chunk request
  * @param loadTimeout how long a whole load may take
  * @param locateTimeout how long finding a partition through sharding may take
@@ -35,6 +37,7 @@ public record ModelCacheSettings(
     Duration storeChunkTimeout,
     int partitionsPerNode,
     int loadParallelism,
+    int loadBatchChunks,
     Duration fetchChunkTimeout,
     Duration loadTimeout,
     Duration locateTimeout,
@@ -77,6 +80,7 @@ public record ModelCacheSettings(
                 mc.getDuration("writer.chunk-timeout"),
                 mc.getInt("writer.partitions-per-node"),
                 mc.getInt("loader.parallelism"),
+                mc.getInt("loader.batch-chunks"),
                 mc.getDuration("loader.chunk-timeout"),
                 mc.getDuration("loader.load-timeout"),
                 mc.getDuration("loader.locate-timeout"),
@@ -110,6 +114,10 @@ public record ModelCacheSettings(
         }
         checkParallelism("modelcache.writer.parallelism", storeParallelism);
         checkParallelism("modelcache.loader.parallelism", loadParallelism);
+        if (loadBatchChunks < 1 || loadBatchChunks > DataFrames.MAX_BATCH_CHUNKS) {
+            throw new IllegalArgumentException("modelcache.loader.batch-chunks " + loadBatchChunks + " is outside 1.."
+                + DataFrames.MAX_BATCH_CHUNKS);
+        }
         if (!transport.equals(TCP) && !transport.equals(AERON) && !transport.equals(ARTERY)) {
             throw new IllegalArgumentException("modelcache.data-plane.transport '" + transport + "' is unknown; "
                 + "use " + TCP + ", " + AERON + " or " + ARTERY);

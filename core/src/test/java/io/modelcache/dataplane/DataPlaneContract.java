@@ -187,8 +187,30 @@ abstract class DataPlaneContract {
     }
 
     @Test
+    void batchAnswersEachChunkInOrderAndARefusalDoesNotStopTheRest() throws Exception {
+        List<DataPlaneClient.ChunkRead> reads = List.of(
+            new DataPlaneClient.ChunkRead(CHUNK_ID, 0, CHUNK_BYTES, 0, 0),
+            new DataPlaneClient.ChunkRead(CHUNK_ID + 1, 0, CHUNK_BYTES, 0, 0),
+            new DataPlaneClient.ChunkRead(CHUNK_ID, CHUNK_BYTES - 10, 11, 0, 0),
+            new DataPlaneClient.ChunkRead(CHUNK_ID, CHUNK_BYTES / 2, CHUNK_BYTES / 2, 0, CHUNK_BYTES));
+        List<String> outcomes = new java.util.ArrayList<>();
+        try (OffHeapDestination destination = destination(2 * CHUNK_BYTES)) {
+
+            client.fetchBatch(route, LOAD_ID, reads, destination, (index, refusal) ->
+                outcomes.add(index + ":" + (refusal == null ? "OK" : DataFrames.statusName(refusal.status()))));
+
+            assertEquals(List.of("0:OK", "1:NOT_HELD", "2:BAD_RANGE", "3:OK"), outcomes);
+            MemorySegment landed = destination.file(0);
+            assertEquals(-1, MemorySegment.ofArray(bytes).mismatch(landed.asSlice(0, CHUNK_BYTES)));
+            assertEquals(-1, MemorySegment.ofArray(bytes).asSlice(CHUNK_BYTES / 2)
+                .mismatch(landed.asSlice(CHUNK_BYTES, CHUNK_BYTES / 2)));
+        }
+        assertFetchesWholeChunk();
+    }
+
+    @Test
     void garbageFromARawSenderIsRefusedAndTheNodeKeepsServing() throws Exception {
-        byte[] garbage = new byte[DataFrames.REQUEST_BYTES];
+        byte[] garbage = new byte[DataFrames.batchRequestBytes(1)];
         new Random(9).nextBytes(garbage);
 
         sendGarbage(garbage);

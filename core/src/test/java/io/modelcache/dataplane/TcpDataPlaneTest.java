@@ -7,8 +7,10 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The data-plane contract over TCP: a data port on loopback, pooled connections. */
 class TcpDataPlaneTest extends DataPlaneContract {
@@ -36,8 +38,9 @@ class TcpDataPlaneTest extends DataPlaneContract {
         if (raw == null) {
             raw = SocketChannel.open(((TcpDataServer) server).address());
         }
-        ByteBuffer frame = ByteBuffer.allocate(DataFrames.REQUEST_BYTES);
-        DataFrames.writeRequest(frame, request);
+        ByteBuffer frame = ByteBuffer.allocate(DataFrames.batchRequestBytes(1));
+        DataFrames.writeBatch(frame, request.ticket(), request.loadId(),
+            List.of(new DataFrames.Range(request.chunkId(), request.offsetBytes(), request.lengthBytes())));
         TcpDataServer.writeFully(raw, frame.flip());
         ByteBuffer header = ByteBuffer.allocate(DataFrames.RESPONSE_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         TcpDataServer.readFully(raw, header);
@@ -52,7 +55,35 @@ class TcpDataPlaneTest extends DataPlaneContract {
             byte[] header = socket.getInputStream().readNBytes(DataFrames.RESPONSE_HEADER_BYTES);
 
             assertEquals(DataFrames.BAD_FRAME, ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt(4));
+            assertClosedByServer(socket);
+        }
+    }
+
+    /** A count past the limit (or a huge one) is a bad frame: refused before anything is allocated for it. */
+    @org.junit.jupiter.api.Test
+    void batchNamingTooManyChunksIsABadFrameAndTheNodeKeepsServing() throws Exception {
+        for (int count : new int[] {DataFrames.MAX_BATCH_CHUNKS + 1, Integer.MAX_VALUE, 0, -1}) {
+            ByteBuffer frame = ByteBuffer.allocate(DataFrames.BATCH_HEAD_BYTES).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(DataFrames.MAGIC).putInt(DataFrames.VERSION).putLong(ticket.high()).putLong(ticket.low())
+                .putLong(LOAD_ID).putInt(count).putInt(0);
+            try (Socket socket = new Socket("127.0.0.1", server.port())) {
+                socket.getOutputStream().write(frame.array());
+                byte[] header = socket.getInputStream().readNBytes(DataFrames.RESPONSE_HEADER_BYTES);
+
+                assertEquals(DataFrames.BAD_FRAME, ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getInt(4),
+                    "count " + count);
+                assertClosedByServer(socket);
+            }
+        }
+        assertFetchesWholeChunk();
+    }
+
+    /** The server closed: end of stream, or a reset when it closed with bytes of ours still unread. */
+    private static void assertClosedByServer(Socket socket) throws IOException {
+        try {
             assertEquals(-1, socket.getInputStream().read(), "the server closed the connection");
+        } catch (java.net.SocketException reset) {
+            assertTrue(reset.getMessage().contains("reset"), reset.getMessage());
         }
     }
 
@@ -72,7 +103,7 @@ class TcpDataPlaneTest extends DataPlaneContract {
 
     private static void sendHalfAChunkThenClose(ServerSocket listener) {
         try (Socket socket = listener.accept()) {
-            socket.getInputStream().readNBytes(DataFrames.REQUEST_BYTES);
+            socket.getInputStream().readNBytes(DataFrames.batchRequestBytes(1));
             ByteBuffer header = ByteBuffer.allocate(DataFrames.RESPONSE_HEADER_BYTES);
             DataFrames.writeResponseHeader(header, CHUNK_ID, DataFrames.OK, CHUNK_BYTES);
             socket.getOutputStream().write(header.array());
