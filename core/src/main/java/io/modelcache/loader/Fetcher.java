@@ -95,6 +95,8 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
     private long fetchedBytes;
     private final List<ChunkFailure> failures = new ArrayList<>();
     private Thread reader;
+    /** Over Artery: a {@code GetChunk} is unanswered, counted in the member's gauge. */
+    private boolean isAsking;
 
     static Behavior<Command> create(long loadId, LoadDestination destination, List<ChunkEntry> chunks,
                                     Duration chunkTimeout) {
@@ -164,6 +166,7 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
             List<Integer> landed = new ArrayList<>();
             List<ChunkFailure> failed = new ArrayList<>();
             long[] bytes = {0};
+            runtime.loadRequests().enter();
             try {
                 runtime.dataClient(fetch.route()).fetchBatch(fetch.route(), loadId, reads, destination,
                     (index, refusal) -> {
@@ -183,6 +186,8 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
                 for (ChunkRead read : reads.subList(landed.size() + failed.size(), reads.size())) {
                     failed.add(new ChunkFailure(read.chunkId(), reason));
                 }
+            } finally {
+                runtime.loadRequests().exit();
             }
             self.tell(new ReadDone(readBatch, landed, bytes[0], failed));
         });
@@ -208,6 +213,8 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
         }
         int chunkId = current.chunkIds().get(next);
         ChunkEntry chunk = chunks.get(chunkId);
+        runtime.loadRequests().enter();
+        isAsking = true;
         current.partition().tell(new PartitionEntity.GetChunk(loadId, chunkId, chunk.fileIndex(), chunk.offsetBytes(),
             replies));
         timers.startSingleTimer(new TimedOut(batch), chunkTimeout);
@@ -218,6 +225,7 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
             || answered.reply().chunkId() != current.chunkIds().get(next)) {
             return this; // a late answer to a request that already timed out
         }
+        endAsk();
         int chunkId = answered.reply().chunkId();
         String failure = switch (answered.reply()) {
             case ChunkData data -> placeAndCheck(chunkId, data);
@@ -272,7 +280,16 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
         return this;
     }
 
+    /** Over Artery: the chunk asked for was answered or timed out. */
+    private void endAsk() {
+        if (isAsking) {
+            isAsking = false;
+            runtime.loadRequests().exit();
+        }
+    }
+
     private void finishBatch() {
+        endAsk();
         timers.cancelAll();
         current.replyTo().tell(new Outcome(List.copyOf(fetched), fetchedBytes, List.copyOf(failures),
             getContext().getSelf()));
@@ -281,6 +298,7 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
     }
 
     private Behavior<Command> onPostStop() {
+        endAsk();
         if (reader != null) {
             reader.interrupt();
         }

@@ -9,6 +9,7 @@ import io.modelcache.manifest.ModelState;
 import io.modelcache.node.Failures;
 import io.modelcache.node.ModelCacheSettings;
 import io.modelcache.node.NodeRuntime;
+import io.modelcache.node.TransferStrategy;
 import io.modelcache.partition.PartitionEntity;
 import io.modelcache.partition.PartitionEntity.Located;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -72,7 +73,8 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
     private final ActorRef<LoadResult> replyTo;
     private final ActorRef<ManifestRegistry.Command> registry;
     private final ModelCacheSettings settings;
-    private final int parallelism;
+    private final TransferStrategy strategy;
+    private int parallelism;
     private final long startNs = System.nanoTime();
     private final ActorRef<Fetcher.Outcome> outcomes;
     private final Executor blocking;
@@ -115,6 +117,7 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
         this.replyTo = replyTo;
         this.registry = registry;
         this.settings = settings;
+        this.strategy = request.strategy() != null ? request.strategy() : settings.loadStrategy();
         this.parallelism = request.parallelism() > 0 ? request.parallelism() : settings.loadParallelism();
         this.outcomes = context.messageAdapter(Fetcher.Outcome.class, FetchOutcome::new);
         this.blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
@@ -182,6 +185,7 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
         for (int c = 0; c < manifest.chunks().size(); c++) {
             waitingByPartition.get(manifest.chunks().get(c).partition()).add(c);
         }
+        parallelism = strategy.inFlight(parallelism, manifest.chunks().size());
         routerSlots = parallelism;
         fetchers = getContext().spawn(Routers.pool(parallelism,
                 Behaviors.supervise(Fetcher.create(loadId, destination, manifest.chunks(), settings.fetchChunkTimeout()))
@@ -404,10 +408,10 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
         if (destination instanceof FileDestination) {
             destination.close();
         }
-        LoadedModel model = new LoadedModel(manifest, destination, parallelism, manifest.totalBytes(),
+        LoadedModel model = new LoadedModel(manifest, destination, strategy, parallelism, manifest.totalBytes(),
             transferSeconds, verifySeconds, seconds);
-        getContext().getLog().info("Loaded model [id={}, bytes={}, parallelism={}, seconds={}, MBps={}]",
-            manifest.modelId(), model.bytes(), parallelism, String.format("%.3f", seconds),
+        getContext().getLog().info("Loaded model [id={}, strategy={}, parallelism={}, bytes={}, seconds={}, MBps={}]",
+            manifest.modelId(), strategy.label(), parallelism, model.bytes(), String.format("%.3f", seconds),
             String.format("%.0f", model.megabytesPerSecond()));
         replyTo.tell(new LoadResult.Loaded(model));
         return Behaviors.stopped();

@@ -1,5 +1,6 @@
 package io.modelcache.loader;
 
+import io.modelcache.node.TransferStrategy;
 import io.modelcache.writer.ProgressListener;
 
 import java.lang.foreign.MemorySegment;
@@ -10,20 +11,22 @@ import java.util.List;
  * What to load, and where.
  *
  * @param name the model's name
- * @param parallelism the size of the router of fetchers; 0 takes {@code modelcache.loader.parallelism}
+ * @param strategy how many requests to keep in flight; {@code null} takes {@code modelcache.loader.strategy}
+ * @param parallelism the bounded strategy's P, the size of the router of fetchers; 0 takes
+ *     {@code modelcache.loader.parallelism}
  * @param outputDirectory where to write the model's files; {@code null} loads into off-heap memory
  * @param segments caller-owned segments to load the files into, one per file in manifest order; {@code null}
  *     lets the load allocate its own
  * @param verifySha256 whether to check every file's SHA-256 before reporting success
  * @param progress told the bytes loaded so far; may be {@code null}
  */
-public record LoadRequest(String name, int parallelism, Path outputDirectory, List<MemorySegment> segments,
-                          boolean verifySha256, ProgressListener progress) {
+public record LoadRequest(String name, TransferStrategy strategy, int parallelism, Path outputDirectory,
+                          List<MemorySegment> segments, boolean verifySha256, ProgressListener progress) {
 
     /** A request that allocates its own memory or writes files. */
-    public LoadRequest(String name, int parallelism, Path outputDirectory, boolean verifySha256,
-                       ProgressListener progress) {
-        this(name, parallelism, outputDirectory, null, verifySha256, progress);
+    public LoadRequest(String name, TransferStrategy strategy, int parallelism, Path outputDirectory,
+                       boolean verifySha256, ProgressListener progress) {
+        this(name, strategy, parallelism, outputDirectory, null, verifySha256, progress);
     }
 
     /**
@@ -31,7 +34,7 @@ public record LoadRequest(String name, int parallelism, Path outputDirectory, Li
      * SHA-256 only when asked for with {@link #withSha256Check(boolean)}, since it costs about 0.1 s per 100 MB.
      */
     public static LoadRequest intoMemory(String name) {
-        return new LoadRequest(name, 0, null, false, null);
+        return new LoadRequest(name, null, 0, null, false, null);
     }
 
     /**
@@ -39,26 +42,31 @@ public record LoadRequest(String name, int parallelism, Path outputDirectory, Li
      * as large as its file; the caller may reuse them across loads. Closing the loaded model frees nothing.
      */
     public static LoadRequest intoSegments(String name, List<MemorySegment> segments) {
-        return new LoadRequest(name, 0, null, List.copyOf(segments), false, null);
+        return new LoadRequest(name, null, 0, null, List.copyOf(segments), false, null);
     }
 
     /** @return this request checking (or not) every file's SHA-256 before it reports success */
     public LoadRequest withSha256Check(boolean check) {
-        return new LoadRequest(name, parallelism, outputDirectory, segments, check, progress);
+        return new LoadRequest(name, strategy, parallelism, outputDirectory, segments, check, progress);
+    }
+
+    /** @return this request with another strategy */
+    public LoadRequest withStrategy(TransferStrategy newStrategy) {
+        return new LoadRequest(name, newStrategy, parallelism, outputDirectory, segments, verifySha256, progress);
     }
 
     /** @return this request with another parallelism */
     public LoadRequest withParallelism(int newParallelism) {
-        return new LoadRequest(name, newParallelism, outputDirectory, segments, verifySha256, progress);
+        return new LoadRequest(name, strategy, newParallelism, outputDirectory, segments, verifySha256, progress);
     }
 
     /** @return this request writing files into {@code directory} */
     public LoadRequest toDirectory(Path directory) {
-        return new LoadRequest(name, parallelism, directory, null, verifySha256, progress);
+        return new LoadRequest(name, strategy, parallelism, directory, null, verifySha256, progress);
     }
 
     /** @return this request reporting progress to {@code listener} */
     public LoadRequest withProgress(ProgressListener listener) {
-        return new LoadRequest(name, parallelism, outputDirectory, segments, verifySha256, listener);
+        return new LoadRequest(name, strategy, parallelism, outputDirectory, segments, verifySha256, listener);
     }
 }

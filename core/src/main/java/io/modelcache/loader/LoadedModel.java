@@ -3,6 +3,7 @@ package io.modelcache.loader;
 import io.modelcache.manifest.FileEntry;
 import io.modelcache.manifest.Manifest;
 import io.modelcache.manifest.TensorEntry;
+import io.modelcache.node.TransferStrategy;
 
 import java.lang.foreign.MemorySegment;
 
@@ -14,13 +15,15 @@ import java.lang.foreign.MemorySegment;
  *
  * @param manifest the model's manifest
  * @param destination where the bytes are
- * @param parallelism the load's P
+ * @param strategy the load strategy
+ * @param parallelism the load's P: the size of its router of fetchers
  * @param bytes bytes loaded
  * @param transferSeconds time from the first chunk request to the last chunk checked
  * @param verifySeconds time spent checking SHA-256 (0 when not asked for)
  * @param seconds the whole load, manifest lookup included
  */
-public record LoadedModel(Manifest manifest, LoadDestination destination, int parallelism, long bytes,
+public record LoadedModel(Manifest manifest, LoadDestination destination, TransferStrategy strategy,
+                          int parallelism, long bytes,
                           double transferSeconds, double verifySeconds, double seconds) implements AutoCloseable {
 
     /** @return bytes per second over the whole load, in MB/s (10^6 bytes) */

@@ -13,9 +13,11 @@ import java.time.Duration;
  * @param chunkSizeBytes the largest chunk, {@code modelcache.chunk-size}
  * @param memoryBudgetBytes a data node's off-heap budget, {@code modelcache.node.memory-budget}
  * @param registryTimeout how long a majority read or write of the registry may take
+ * @param storeStrategy how many chunks a put keeps in flight, {@code modelcache.writer.strategy}
  * @param storeParallelism chunks a writer keeps in flight, {@code modelcache.writer.parallelism}
  * @param storeChunkTimeout how long a partition may take to acknowledge one chunk
  * @param partitionsPerNode partitions a put makes per data node
+ * @param loadStrategy how many chunk requests a load keeps in flight, {@code modelcache.loader.strategy}
  * @param loadParallelism the size of a loader's router of fetchers, {@code modelcache.loader.parallelism}
  * @param loadBatchChunks the most chunks a fetcher asks one node for in one data-plane request
  * @param fetchChunkTimeout how long a partition may take to answer one chunk request
@@ -33,9 +35,11 @@ public record ModelCacheSettings(
     long chunkSizeBytes,
     long memoryBudgetBytes,
     Duration registryTimeout,
+    TransferStrategy storeStrategy,
     int storeParallelism,
     Duration storeChunkTimeout,
     int partitionsPerNode,
+    TransferStrategy loadStrategy,
     int loadParallelism,
     int loadBatchChunks,
     Duration fetchChunkTimeout,
@@ -76,9 +80,11 @@ public record ModelCacheSettings(
                 mc.getBytes("chunk-size"),
                 mc.getBytes("node.memory-budget"),
                 mc.getDuration("registry.timeout"),
+                TransferStrategy.named("modelcache.writer.strategy", mc.getString("writer.strategy")),
                 mc.getInt("writer.parallelism"),
                 mc.getDuration("writer.chunk-timeout"),
                 mc.getInt("writer.partitions-per-node"),
+                TransferStrategy.named("modelcache.loader.strategy", mc.getString("loader.strategy")),
                 mc.getInt("loader.parallelism"),
                 mc.getInt("loader.batch-chunks"),
                 mc.getDuration("loader.chunk-timeout"),

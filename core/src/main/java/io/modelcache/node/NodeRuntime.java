@@ -9,6 +9,7 @@ import io.modelcache.dataplane.DataRoute;
 import io.modelcache.dataplane.TcpDataClient;
 import io.modelcache.dataplane.TcpDataServer;
 import io.modelcache.dataplane.TicketTable;
+import io.modelcache.loader.InFlightGauge;
 import io.modelcache.loader.LoadDestination;
 import io.modelcache.partition.PartitionEntity;
 import io.modelcache.store.NodeStore;
@@ -44,6 +45,7 @@ public final class NodeRuntime implements Extension {
     private final ConcurrentHashMap<Long, LoadDestination> destinationsByLoad = new ConcurrentHashMap<>();
     private final TicketTable tickets = new TicketTable(System::nanoTime);
     private final ConcurrentHashMap<String, DataPlaneClient> dataClientsByTransport = new ConcurrentHashMap<>();
+    private final InFlightGauge loadRequests = new InFlightGauge();
     private volatile DataPlaneServer dataServer;
     private AeronMediaDriver aeronDriver; // guarded by this
     private boolean isDataPlaneClosed; // guarded by this
@@ -88,6 +90,11 @@ public final class NodeRuntime implements Extension {
     /** @return the tickets this node issued */
     public TicketTable tickets() {
         return tickets;
+    }
+
+    /** @return the chunk requests this member's loads have in flight, over any transport */
+    public InFlightGauge loadRequests() {
+        return loadRequests;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.modelcache.client.ModelCacheClient;
 import io.modelcache.loader.LoadRequest;
 import io.modelcache.loader.LoadedModel;
 import io.modelcache.manifest.Manifest;
+import io.modelcache.node.TransferStrategy;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,8 +26,14 @@ final class GetCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Directory to write the files into.")
     Path out;
 
+    @Option(names = "--load", paramLabel = "STRATEGY",
+        description = "Requests kept in flight: serial (one), parallel (every chunk at once) or bounded (P) "
+            + "(default: modelcache.loader.strategy).")
+    String strategy;
+
     @Option(names = "--parallelism", paramLabel = "P",
-        description = "Fetchers in the loader's router, 1..1024 (default: modelcache.loader.parallelism).")
+        description = "The bounded strategy's P: fetchers in the loader's router, 1..1024 "
+            + "(default: modelcache.loader.parallelism).")
     Integer parallelism;
 
     @Mixin
@@ -35,22 +42,23 @@ final class GetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int loadParallelism = Cli.parallelism(parallelism);
+        TransferStrategy loadStrategy = strategy == null ? null : TransferStrategy.named("--load", strategy);
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + " is a file, not a directory");
         }
         try (ModelCacheClient client = cluster.connect()) {
             Manifest manifest = Cli.await(client.find(name));
             ProgressBar bar = Cli.progressBar("get " + name, Math.max(1, manifest.totalBytes()));
-            LoadRequest request = new LoadRequest(name, loadParallelism, out, true,
+            LoadRequest request = new LoadRequest(name, loadStrategy, loadParallelism, out, true,
                 bar == null ? null : (done, total) -> bar.stepTo(done));
             try (LoadedModel model = Cli.await(client.load(request))) {
                 if (bar != null) {
                     bar.close();
                 }
-                System.out.printf("loaded %s into %s: %d files, %s in %.2f s (%.0f MB/s, P=%d, SHA-256 checked in "
-                        + "%.2f s)%n", model.manifest().modelId(), out, model.manifest().files().size(),
-                    Cli.megabytes(model.bytes()), model.seconds(), model.megabytesPerSecond(), model.parallelism(),
-                    model.verifySeconds());
+                System.out.printf("loaded %s into %s: %d files, %s in %.2f s (%.0f MB/s, %s, P=%d, SHA-256 checked "
+                        + "in %.2f s)%n", model.manifest().modelId(), out, model.manifest().files().size(),
+                    Cli.megabytes(model.bytes()), model.seconds(), model.megabytesPerSecond(),
+                    model.strategy().label(), model.parallelism(), model.verifySeconds());
             } finally {
                 if (bar != null) {
                     bar.close();
