@@ -3,6 +3,7 @@ package io.modelcache.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.modelcache.dataplane.AeronSettings;
+import io.modelcache.placement.Placement;
 
 import java.time.Duration;
 
@@ -14,7 +15,8 @@ import java.time.Duration;
  * @param registryTimeout how long a majority read or write of the registry may take
  * @param storeParallelism chunks a writer keeps in flight, {@code modelcache.writer.parallelism}
  * @param storeChunkTimeout how long a partition may take to acknowledge one chunk
- * @param partitionsPerNode partitions a put makes per data node
+ * @param partitionsPerNode partitions a put makes per data node unless it asks for a count
+ * @param placement how a put assigns chunks to partitions unless it asks otherwise, {@code modelcache.writer.placement}
  * @param loadParallelism the size of a loader's router of fetchers, {@code modelcache.loader.parallelism}
  * @param fetchChunkTimeout how long a partition may take to answer one chunk request
  * @param loadTimeout how long a whole load may take
@@ -34,6 +36,7 @@ public record ModelCacheSettings(
     int storeParallelism,
     Duration storeChunkTimeout,
     int partitionsPerNode,
+    String placement,
     int loadParallelism,
     Duration fetchChunkTimeout,
     Duration loadTimeout,
@@ -76,6 +79,7 @@ public record ModelCacheSettings(
                 mc.getInt("writer.parallelism"),
                 mc.getDuration("writer.chunk-timeout"),
                 mc.getInt("writer.partitions-per-node"),
+                mc.getString("writer.placement"),
                 mc.getInt("loader.parallelism"),
                 mc.getDuration("loader.chunk-timeout"),
                 mc.getDuration("loader.load-timeout"),
@@ -121,6 +125,7 @@ public record ModelCacheSettings(
             throw new IllegalArgumentException("modelcache.writer.partitions-per-node " + partitionsPerNode
                 + " is outside 1..1024");
         }
+        Placement.named("modelcache.writer.placement", placement);
     }
 
     /**
