@@ -82,9 +82,11 @@ public final class ModelCacheClient implements AutoCloseable {
     }
 
     /**
-     * Stores a model: a file, or the regular files under a directory.
+     * Stores a model: a file, or the regular files under a directory, spread as the request says (placement
+     * {@code hash}, {@code range} or {@code random}, partition count, seed; see {@link PutRequest}).
      *
-     * @return the stored model's id and numbers
+     * @return the stored model's id and numbers; completes exceptionally with a {@link ModelCacheException}
+     *     saying why when the put fails (for example more partitions asked for than the model has chunks)
      */
     public CompletionStage<PutResult.Stored> put(PutRequest request) {
         CompletionStage<PutResult> answer = AskPattern.ask(node.writer(),

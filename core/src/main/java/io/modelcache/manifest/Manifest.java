@@ -16,6 +16,8 @@ import java.util.List;
  * @param version a digest of the content (the first 16 hex digits of the SHA-256 over the files' digests)
  * @param state where the model is in its life
  * @param placement the placement strategy's name, for example {@code hash}
+ * @param placementSeed the seed a seeded placement ({@code random}) assigned chunks with; 0 for the others.
+ *     Recorded so that a placement can be told apart and reproduced; readers use each chunk's partition
  * @param partitionCount how many partitions hold the chunks
  * @param chunkSizeBytes the largest chunk's length
  * @param files the files, in the order chunks refer to them
@@ -28,6 +30,7 @@ public record Manifest(
     String version,
     ModelState state,
     String placement,
+    long placementSeed,
     int partitionCount,
     int chunkSizeBytes,
     List<FileEntry> files,
@@ -40,6 +43,14 @@ public record Manifest(
         files = List.copyOf(files);
         tensors = List.copyOf(tensors);
         chunks = List.copyOf(chunks);
+    }
+
+    /** A manifest whose placement takes no seed ({@code hash}, {@code range}): seed 0. */
+    public Manifest(String name, String version, ModelState state, String placement, int partitionCount,
+                    int chunkSizeBytes, List<FileEntry> files, List<TensorEntry> tensors, List<ChunkEntry> chunks,
+                    long createdAtMs) {
+        this(name, version, state, placement, 0, partitionCount, chunkSizeBytes, files, tensors, chunks,
+            createdAtMs);
     }
 
     /** @return {@code name@version}, the id a put prints */
@@ -63,7 +74,7 @@ public record Manifest(
 
     /** @return this manifest in another state */
     public Manifest withState(ModelState newState) {
-        return new Manifest(name, version, newState, placement, partitionCount, chunkSizeBytes, files, tensors,
-            chunks, createdAtMs);
+        return new Manifest(name, version, newState, placement, placementSeed, partitionCount, chunkSizeBytes,
+            files, tensors, chunks, createdAtMs);
     }
 }

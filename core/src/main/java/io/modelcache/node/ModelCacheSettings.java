@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.modelcache.dataplane.AeronSettings;
 import io.modelcache.dataplane.DataFrames;
+import io.modelcache.placement.Placement;
 
 import java.time.Duration;
 
@@ -16,7 +17,8 @@ import java.time.Duration;
  * @param storeStrategy how many chunks a put keeps in flight, {@code modelcache.writer.strategy}
  * @param storeParallelism chunks a writer keeps in flight, {@code modelcache.writer.parallelism}
  * @param storeChunkTimeout how long a partition may take to acknowledge one chunk
- * @param partitionsPerNode partitions a put makes per data node
+ * @param partitionsPerNode partitions a put makes per data node unless it asks for a count
+ * @param placement how a put assigns chunks to partitions unless it asks otherwise, {@code modelcache.writer.placement}
  * @param loadStrategy how many chunk requests a load keeps in flight, {@code modelcache.loader.strategy}
  * @param loadParallelism the size of a loader's router of fetchers, {@code modelcache.loader.parallelism}
  * @param loadBatchChunks the most chunks a fetcher asks one node for in one data-plane request
@@ -39,6 +41,7 @@ public record ModelCacheSettings(
     int storeParallelism,
     Duration storeChunkTimeout,
     int partitionsPerNode,
+    String placement,
     TransferStrategy loadStrategy,
     int loadParallelism,
     int loadBatchChunks,
@@ -84,6 +87,7 @@ public record ModelCacheSettings(
                 mc.getInt("writer.parallelism"),
                 mc.getDuration("writer.chunk-timeout"),
                 mc.getInt("writer.partitions-per-node"),
+                mc.getString("writer.placement"),
                 TransferStrategy.named("modelcache.loader.strategy", mc.getString("loader.strategy")),
                 mc.getInt("loader.parallelism"),
                 mc.getInt("loader.batch-chunks"),
@@ -135,6 +139,7 @@ public record ModelCacheSettings(
             throw new IllegalArgumentException("modelcache.writer.partitions-per-node " + partitionsPerNode
                 + " is outside 1..1024");
         }
+        Placement.named("modelcache.writer.placement", placement);
     }
 
     /**

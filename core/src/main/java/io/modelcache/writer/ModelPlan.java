@@ -9,7 +9,8 @@ import io.modelcache.manifest.FileEntry;
 import io.modelcache.manifest.Manifest;
 import io.modelcache.manifest.ModelState;
 import io.modelcache.manifest.TensorEntry;
-import io.modelcache.placement.Placement;
+import io.modelcache.placement.ChunkKey;
+import io.modelcache.placement.PlacementChoice;
 import io.modelcache.store.StoredChunk;
 
 import java.io.IOException;
@@ -34,8 +35,11 @@ import java.util.stream.Stream;
  * read-only, so chunks are sent straight from the page cache.
  *
  * <p>Reading validates every {@code .safetensors} file's header before anything is sent, hashes each file
- * with SHA-256 and each chunk with CRC32C, and assigns chunks to partitions. The plan owns a shared arena
- * holding the mappings; {@link #close()} unmaps them.
+ * with SHA-256 and each chunk with CRC32C, then assigns chunks to partitions: after the last file, because
+ * {@code range} placement needs the chunk count and the default partition count is capped by it. A
+ * {@code random} placement given no seed takes the version (a content digest) as its seed, so the same
+ * content is placed the same way. The plan owns a shared arena holding the mappings; {@link #close()} unmaps
+ * them.
  */
 public final class ModelPlan implements AutoCloseable {
     /** Model names: what a user can type and a path can hold. */
@@ -85,30 +89,31 @@ public final class ModelPlan implements AutoCloseable {
      * @param path the file or directory
      * @param name the model's name
      * @param chunkSizeBytes the largest chunk
-     * @param partitionCount how many partitions to spread chunks over
-     * @param placement how chunks are assigned to partitions
+     * @param placement how chunks are assigned to partitions, and how many partitions there are
      * @throws IOException if a file cannot be read
      * @throws InvalidModelException if a file is not a valid model file, or there is nothing to store
+     * @throws IllegalArgumentException if the name is invalid, or an exact partition count exceeds the chunks
      */
-    public static ModelPlan read(Path path, String name, long chunkSizeBytes, int partitionCount, Placement placement)
+    public static ModelPlan read(Path path, String name, long chunkSizeBytes, PlacementChoice placement)
         throws IOException, InvalidModelException {
         checkName(name);
         List<Path> paths = listFiles(path);
         Path root = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
         Arena arena = Arena.ofShared();
         try {
-            return plan(paths, root, name, chunkSizeBytes, partitionCount, placement, arena);
+            return plan(paths, root, name, chunkSizeBytes, placement, arena);
         } catch (IOException | InvalidModelException | RuntimeException e) {
             arena.close();
             throw e;
         }
     }
 
-    private static ModelPlan plan(List<Path> paths, Path root, String name, long chunkSizeBytes, int partitionCount,
-                                  Placement placement, Arena arena) throws IOException, InvalidModelException {
+    private static ModelPlan plan(List<Path> paths, Path root, String name, long chunkSizeBytes,
+                                  PlacementChoice placement, Arena arena) throws IOException, InvalidModelException {
         List<FileEntry> files = new ArrayList<>();
         List<TensorEntry> tensors = new ArrayList<>();
         List<ChunkEntry> chunks = new ArrayList<>();
+        List<ChunkKey> keys = new ArrayList<>();
         MemorySegment[] mapped = new MemorySegment[paths.size()];
         for (int fileIndex = 0; fileIndex < paths.size(); fileIndex++) {
             Path file = paths.get(fileIndex);
@@ -121,12 +126,16 @@ public final class ModelPlan implements AutoCloseable {
                 mapped[fileIndex] = size == 0 ? MemorySegment.NULL
                     : channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             }
-            String sha256 = hashAndChunk(fileIndex, mapped[fileIndex], chunkSizeBytes, partitionCount, placement,
-                chunks);
+            String sha256 = hashAndChunk(fileIndex, mapped[fileIndex], chunkSizeBytes, chunks, keys);
             files.add(new FileEntry(relative, mapped[fileIndex].byteSize(), sha256));
         }
-        Manifest manifest = new Manifest(name, version(files), ModelState.STAGING, placement.name(), partitionCount,
-            (int) chunkSizeBytes, files, tensors, chunks, System.currentTimeMillis());
+
+        String version = version(files);
+        int partitionCount = placement.partitionCountFor(chunks.size(), name + "@" + version);
+        long seed = placement.seedFor(Long.parseUnsignedLong(version, 16));
+        List<ChunkEntry> placed = place(chunks, placement.placement().assign(keys, partitionCount, seed));
+        Manifest manifest = new Manifest(name, version, ModelState.STAGING, placement.placement().name(), seed,
+            partitionCount, (int) chunkSizeBytes, files, tensors, placed, System.currentTimeMillis());
         return new ModelPlan(manifest, mapped, arena);
     }
 
@@ -137,8 +146,9 @@ public final class ModelPlan implements AutoCloseable {
         }
     }
 
-    private static String hashAndChunk(int fileIndex, MemorySegment bytes, long chunkSizeBytes, int partitionCount,
-                                       Placement placement, List<ChunkEntry> chunks) {
+    /** Hashes a file and cuts it into chunks, not yet placed (partition 0), with their placement keys. */
+    private static String hashAndChunk(int fileIndex, MemorySegment bytes, long chunkSizeBytes,
+                                       List<ChunkEntry> chunks, List<ChunkKey> keys) {
         MessageDigest sha256 = sha256();
         long size = bytes.byteSize();
         long chunkInFile = 0;
@@ -146,10 +156,20 @@ public final class ModelPlan implements AutoCloseable {
             int length = (int) Math.min(chunkSizeBytes, size - offset);
             MemorySegment chunk = bytes.asSlice(offset, length);
             sha256.update(chunk.asByteBuffer());
-            int partition = placement.partitionOf(fileIndex, chunkInFile, chunks.size(), partitionCount);
-            chunks.add(new ChunkEntry(fileIndex, offset, length, StoredChunk.crc32c(chunk), partition));
+            chunks.add(new ChunkEntry(fileIndex, offset, length, StoredChunk.crc32c(chunk), 0));
+            keys.add(new ChunkKey(fileIndex, chunkInFile));
         }
         return HexFormat.of().formatHex(sha256.digest());
+    }
+
+    private static List<ChunkEntry> place(List<ChunkEntry> chunks, int[] partitions) {
+        List<ChunkEntry> placed = new ArrayList<>(chunks.size());
+        for (int chunkId = 0; chunkId < partitions.length; chunkId++) {
+            ChunkEntry chunk = chunks.get(chunkId);
+            placed.add(new ChunkEntry(chunk.fileIndex(), chunk.offsetBytes(), chunk.lengthBytes(), chunk.crc32c(),
+                partitions[chunkId]));
+        }
+        return placed;
     }
 
     private static List<Path> listFiles(Path path) throws IOException, InvalidModelException {

@@ -12,8 +12,8 @@ import io.modelcache.partition.PartitionEntity.Located;
 import io.modelcache.partition.PartitionEntity.StoreChunk;
 import io.modelcache.partition.PartitionEntity.StoreRefused;
 import io.modelcache.partition.PartitionEntity.StoreReply;
-import io.modelcache.placement.HashPlacement;
 import io.modelcache.placement.Placement;
+import io.modelcache.placement.PlacementChoice;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -114,17 +114,34 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
             getContext().getSelf().tell(new CleanedUp("no data node is up in the cluster"));
             return;
         }
-        int partitionCount = (int) dataNodes * settings.partitionsPerNode();
-        Placement placement = new HashPlacement();
+        PlacementChoice placement;
+        try {
+            placement = placementChoice(dataNodes);
+        } catch (IllegalArgumentException e) {
+            getContext().getSelf().tell(new CleanedUp(e.getMessage()));
+            return;
+        }
         Executor blocking = getContext().getSystem().dispatchers().lookup(DispatcherSelector.blocking());
-        getContext().pipeToSelf(
-            CompletableFuture.supplyAsync(() -> readPlan(partitionCount, placement), blocking),
-            Planned::new);
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> readPlan(placement), blocking), Planned::new);
     }
 
-    private ModelPlan readPlan(int partitionCount, Placement placement) {
+    /**
+     * The request's placement, else the configured one; the request's partition count, else data nodes times
+     * partitions per node (capped by the plan at the model's chunk count).
+     */
+    private PlacementChoice placementChoice(long dataNodes) {
+        Placement placement = Placement.named(request.placement() != null ? request.placement()
+            : settings.placement());
+        if (request.partitions() > 0) {
+            return PlacementChoice.exactly(placement, request.partitions(), request.placementSeed());
+        }
+        int partitionCount = (int) Math.min(Placement.MAX_PARTITIONS, dataNodes * settings.partitionsPerNode());
+        return PlacementChoice.atMost(placement, partitionCount, request.placementSeed());
+    }
+
+    private ModelPlan readPlan(PlacementChoice placement) {
         try {
-            return ModelPlan.read(request.path(), request.name(), settings.chunkSizeBytes(), partitionCount, placement);
+            return ModelPlan.read(request.path(), request.name(), settings.chunkSizeBytes(), placement);
         } catch (Exception e) {
             throw new java.util.concurrent.CompletionException(e);
         }
@@ -306,9 +323,10 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
     private Behavior<Command> finishStored() {
         plan.close();
         PutResult.Stored stored = stored(false);
-        getContext().getLog().info("Stored model [id={}, bytes={}, chunks={}, partitions={}, seconds={}, MBps={}]",
-            stored.modelId(), stored.bytes(), stored.chunks(), stored.partitions(),
-            String.format("%.3f", stored.seconds()), String.format("%.0f", stored.bytes() / stored.seconds() / 1e6));
+        getContext().getLog().info("Stored model [id={}, bytes={}, chunks={}, partitions={}, placement={}, seconds={}, "
+                + "MBps={}]", stored.modelId(), stored.bytes(), stored.chunks(), stored.partitions(),
+            manifest.placement(), String.format("%.3f", stored.seconds()),
+            String.format("%.0f", stored.bytes() / stored.seconds() / 1e6));
         replyTo.tell(stored);
         return Behaviors.stopped();
     }

@@ -1,19 +1,75 @@
 package io.modelcache.writer;
 
+import io.modelcache.placement.Placement;
+
 import java.nio.file.Path;
+import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
- * What to store.
+ * What to store, and how to spread it.
+ *
+ * <p>Build one with {@link #of} and the {@code with} methods:
+ * {@code PutRequest.of(path, "m").withPlacement("range").withPartitions(16)}. Each checks its value at once,
+ * so a bad request fails where it is made, not in the writer.
  *
  * @param path a model file, or a directory whose regular files form the model
  * @param name the model's name, unique in the cluster
  * @param storeParallelism chunks kept in flight; 0 takes {@code modelcache.writer.parallelism}
  * @param progress told the bytes acknowledged so far; may be {@code null}
+ * @param placement {@code hash}, {@code range} or {@code random}; {@code null} takes
+ *     {@code modelcache.writer.placement}
+ * @param partitions how many partitions, 1..{@link Placement#MAX_PARTITIONS} and at most the model's chunk
+ *     count (a put asking for more is refused); 0 takes data nodes times {@code modelcache.writer.partitions-per-node},
+ *     lowered to the chunk count
+ * @param placementSeed the seed of {@code random} placement; empty derives it from the model's content. A
+ *     put that gives a seed to another placement is refused
  */
-public record PutRequest(Path path, String name, int storeParallelism, ProgressListener progress) {
+public record PutRequest(Path path, String name, int storeParallelism, ProgressListener progress, String placement,
+                         int partitions, OptionalLong placementSeed) {
 
-    /** A request with the configured parallelism and no progress listener. */
+    /**
+     * @throws IllegalArgumentException naming the value and the known names or range if the placement is
+     *     unknown or the partition count is out of range
+     */
+    public PutRequest {
+        Objects.requireNonNull(placementSeed, "placementSeed");
+        if (placement != null) {
+            Placement.named(placement);
+        }
+        if (partitions != 0) {
+            Placement.checkPartitionCount("partitions", partitions);
+        }
+    }
+
+    /** A request with the configured placement, partitions and seed. */
+    public PutRequest(Path path, String name, int storeParallelism, ProgressListener progress) {
+        this(path, name, storeParallelism, progress, null, 0, OptionalLong.empty());
+    }
+
+    /** A request with the configured parallelism, placement and partitions, and no progress listener. */
     public static PutRequest of(Path path, String name) {
         return new PutRequest(path, name, 0, null);
+    }
+
+    /**
+     * @param newPlacement {@code hash}, {@code range} or {@code random}; {@code null} takes the configured one
+     * @throws IllegalArgumentException naming the value and the known names if it is unknown
+     */
+    public PutRequest withPlacement(String newPlacement) {
+        return new PutRequest(path, name, storeParallelism, progress, newPlacement, partitions, placementSeed);
+    }
+
+    /**
+     * @param newPartitions 1..{@link Placement#MAX_PARTITIONS}; 0 takes the default
+     * @throws IllegalArgumentException naming the value and the range if it is outside them
+     */
+    public PutRequest withPartitions(int newPartitions) {
+        return new PutRequest(path, name, storeParallelism, progress, placement, newPartitions, placementSeed);
+    }
+
+    /** @param seed the seed of {@code random} placement */
+    public PutRequest withPlacementSeed(long seed) {
+        return new PutRequest(path, name, storeParallelism, progress, placement, partitions, OptionalLong.of(seed));
     }
 }

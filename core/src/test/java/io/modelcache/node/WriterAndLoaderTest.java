@@ -103,6 +103,56 @@ class WriterAndLoaderTest {
     }
 
     @Test
+    void putPlacesChunksAsAskedAndEachPlacementLoadsBackByteIdentical() throws Exception {
+        Path file = randomFile("e.bin", 150_000);
+        TestProbe<PutResult> putReplies = testKit.createTestProbe();
+        TestProbe<LoadResult> loadReplies = testKit.createTestProbe();
+
+        writer.tell(new ModelWriter.Put(PutRequest.of(file, "placed-range").withPlacement("range").withPartitions(3),
+            putReplies.ref()));
+        PutResult.Stored range = assertInstanceOf(PutResult.Stored.class, putReplies.receiveMessage(WAIT));
+        writer.tell(new ModelWriter.Put(PutRequest.of(file, "placed-random").withPlacement("random").withPartitions(5)
+            .withPlacementSeed(77), putReplies.ref()));
+        PutResult.Stored random = assertInstanceOf(PutResult.Stored.class, putReplies.receiveMessage(WAIT));
+        for (String name : new String[] {"placed-range", "placed-random"}) {
+            loader.tell(new ModelLoader.Load(LoadRequest.intoMemory(name).toDirectory(tempDir.resolve(name)),
+                loadReplies.ref()));
+            assertInstanceOf(LoadResult.Loaded.class, loadReplies.receiveMessage(WAIT));
+        }
+
+        Manifest rangeManifest = find("placed-range").orElseThrow();
+        Manifest randomManifest = find("placed-random").orElseThrow();
+        assertEquals(3, range.partitions());
+        assertEquals("range", rangeManifest.placement());
+        assertEquals("[0, 0, 0, 1, 1, 1, 2, 2, 2, 2]", rangeManifest.chunks().stream()
+            .map(chunk -> chunk.partition()).toList().toString(), "10 chunks of 16 KiB in runs of 3, 3 and 4");
+        assertEquals(5, random.partitions());
+        assertEquals("random", randomManifest.placement());
+        assertEquals(77, randomManifest.placementSeed());
+        for (String name : new String[] {"placed-range", "placed-random"}) {
+            assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(tempDir.resolve(name).resolve("e.bin")));
+        }
+    }
+
+    @Test
+    void putRefusesMorePartitionsThanChunksAndASeedHashDoesNotUse() throws Exception {
+        Path file = randomFile("f.bin", 40_000);
+        TestProbe<PutResult> replies = testKit.createTestProbe();
+
+        writer.tell(new ModelWriter.Put(PutRequest.of(file, "too-many").withPartitions(4), replies.ref()));
+        PutResult.Failed tooMany = assertInstanceOf(PutResult.Failed.class, replies.receiveMessage(WAIT));
+        writer.tell(new ModelWriter.Put(PutRequest.of(file, "seeded-hash").withPlacement("hash")
+            .withPlacementSeed(5), replies.ref()));
+        PutResult.Failed seeded = assertInstanceOf(PutResult.Failed.class, replies.receiveMessage(WAIT));
+
+        assertTrue(tooMany.reason().matches("partitions 4 exceeds the 3 chunks of too-many@[0-9a-f]{16}; ask for 1..3"),
+            tooMany.reason());
+        assertEquals("placement seed 5 is used by random placement only, not by hash", seeded.reason());
+        assertTrue(find("too-many").isEmpty());
+        assertTrue(find("seeded-hash").isEmpty());
+    }
+
+    @Test
     void loaderWritesFilesInPlaceByteIdentical() throws Exception {
         Path model = Files.createDirectories(tempDir.resolve("model/sub"));
         Path first = randomFile("model/one.bin", 50_000);

@@ -1,14 +1,19 @@
 package io.modelcache.app;
 
 import io.modelcache.client.ModelCacheClient;
+import io.modelcache.placement.Placement;
+import io.modelcache.placement.RandomPlacement;
 import io.modelcache.writer.PutRequest;
 import io.modelcache.writer.ModelPlan;
 import io.modelcache.writer.PutResult;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +33,29 @@ final class PutCommand implements Callable<Integer> {
         description = "Chunks in flight, 1..1024 (default: modelcache.writer.parallelism).")
     Integer parallelism;
 
+    @Option(names = "--placement", paramLabel = "NAME",
+        description = "How chunks are assigned to partitions: hash, range or random "
+            + "(default: modelcache.writer.placement).")
+    String placement;
+
+    @Option(names = "--partitions", paramLabel = "N",
+        description = "Partitions, 1..4096 and at most the model's chunks (default: data nodes times "
+            + "modelcache.writer.partitions-per-node, at most the chunks).")
+    Integer partitions;
+
+    @Option(names = "--placement-seed", paramLabel = "N",
+        description = "Seed of random placement (default: derived from the model's content).")
+    Long placementSeed;
+
     @Mixin
     Cli.ClusterOptions cluster;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        checkPlacementOptions();
         if (!Files.exists(path)) {
             throw new IllegalArgumentException("no such file or directory: " + path);
         }
@@ -42,15 +65,21 @@ final class PutCommand implements Callable<Integer> {
         try (ModelCacheClient client = cluster.connect()) {
             ProgressBar bar = Cli.progressBar("put " + modelName, Math.max(1, sizeOf(path)));
             try {
-                PutResult.Stored stored = Cli.await(client.put(new PutRequest(path, modelName, storeParallelism,
-                    bar == null ? null : (done, total) -> bar.stepTo(done))));
+                PutRequest request = new PutRequest(path, modelName, storeParallelism,
+                    bar == null ? null : (done, total) -> bar.stepTo(done))
+                    .withPlacement(placement)
+                    .withPartitions(partitions == null ? 0 : partitions);
+                if (placementSeed != null) {
+                    request = request.withPlacementSeed(placementSeed);
+                }
+                PutResult.Stored stored = Cli.await(client.put(request));
                 if (bar != null) {
                     bar.close();
                 }
                 System.out.println(stored.modelId());
-                System.err.printf("%s %s: %d files, %d chunks, %s in %.2f s%n",
+                System.err.printf("%s %s: %d files, %d chunks in %d partitions, %s in %.2f s%n",
                     stored.alreadyStored() ? "already stored" : "stored", stored.modelId(), stored.files(),
-                    stored.chunks(), Cli.megabytes(stored.bytes()), stored.seconds());
+                    stored.chunks(), stored.partitions(), Cli.megabytes(stored.bytes()), stored.seconds());
             } finally {
                 if (bar != null) {
                     bar.close();
@@ -58,6 +87,27 @@ final class PutCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Refuses placement options that no put could accept, before joining the cluster: usage errors (exit 2).
+     * A seed given without {@code --placement} is checked by the writer, which knows the configured placement.
+     */
+    private void checkPlacementOptions() {
+        try {
+            if (placement != null) {
+                Placement chosen = Placement.named("--placement", placement);
+                if (placementSeed != null && !chosen.isSeeded()) {
+                    throw new IllegalArgumentException("--placement-seed is used by --placement "
+                        + RandomPlacement.NAME + " only, not by " + placement);
+                }
+            }
+            if (partitions != null) {
+                Placement.checkPartitionCount("--partitions", partitions);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     static String defaultName(Path path) {

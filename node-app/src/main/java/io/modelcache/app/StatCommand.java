@@ -5,6 +5,7 @@ import io.modelcache.client.ModelStat;
 import io.modelcache.manifest.FileEntry;
 import io.modelcache.manifest.Manifest;
 import io.modelcache.manifest.TensorEntry;
+import io.modelcache.placement.RandomPlacement;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,9 +36,10 @@ final class StatCommand implements Callable<Integer> {
             ModelStat stat = Cli.await(client.stat(name));
             Manifest manifest = stat.manifest();
             System.out.printf("model      %s (%s)%n", manifest.modelId(), manifest.state());
-            System.out.printf("bytes      %d%nchunks     %d of at most %d bytes%npartitions %d (placement %s)%n",
+            System.out.printf("bytes      %d%nchunks     %d of at most %d bytes%npartitions %d (placement %s%s)%n",
                 manifest.totalBytes(), manifest.chunks().size(), manifest.chunkSizeBytes(),
-                manifest.partitionCount(), manifest.placement());
+                manifest.partitionCount(), manifest.placement(),
+                RandomPlacement.NAME.equals(manifest.placement()) ? ", seed " + manifest.placementSeed() : "");
             System.out.println("files");
             for (FileEntry file : manifest.files()) {
                 System.out.printf("  %-48s %14d  sha256 %s%n", file.path(), file.sizeBytes(), file.sha256Hex());

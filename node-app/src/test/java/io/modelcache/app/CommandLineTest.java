@@ -92,6 +92,47 @@ class CommandLineTest {
     }
 
     @Test
+    void putRefusesUnknownPlacementAsAUsageErrorNamingTheKnownOnes() {
+        Result result = run("put", tempDir.toString(), "--placement", "striped");
+
+        assertEquals(2, result.code());
+        assertEquals("modelcache: error: --placement 'striped' is unknown; known: hash, range, random "
+            + "(see 'modelcache put --help')", result.err().strip());
+    }
+
+    @Test
+    void putRefusesPartitionsOutOfRangeAsAUsageError() {
+        Result zero = run("put", tempDir.toString(), "--partitions", "0");
+        Result tooMany = run("put", tempDir.toString(), "--placement", "range", "--partitions", "5000");
+
+        assertEquals(2, zero.code());
+        assertEquals("modelcache: error: --partitions 0 is outside 1..4096 (see 'modelcache put --help')",
+            zero.err().strip());
+        assertEquals(2, tooMany.code());
+        assertEquals("modelcache: error: --partitions 5000 is outside 1..4096 (see 'modelcache put --help')",
+            tooMany.err().strip());
+    }
+
+    @Test
+    void putRefusesPlacementSeedForAPlacementThatTakesNone() {
+        Result result = run("put", tempDir.toString(), "--placement", "hash", "--placement-seed", "7");
+
+        assertEquals(2, result.code());
+        assertEquals("modelcache: error: --placement-seed is used by --placement random only, not by hash "
+            + "(see 'modelcache put --help')", result.err().strip());
+    }
+
+    @Test
+    void putHelpShowsPlacementOptions() {
+        Result result = run("put", "--help");
+
+        assertEquals(0, result.code());
+        for (String option : new String[] {"--placement=NAME", "--partitions=N", "--placement-seed=N"}) {
+            assertTrue(result.out().contains(option), result.out());
+        }
+    }
+
+    @Test
     void unknownCommandIsOneLineUsageError() {
         Result result = run("frobnicate");
 
