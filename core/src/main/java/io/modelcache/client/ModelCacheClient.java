@@ -19,6 +19,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 
@@ -134,20 +136,29 @@ public final class ModelCacheClient implements AutoCloseable {
         ClusterSharding sharding = ClusterSharding.get(system);
         Duration timeout = node.settings().locateTimeout();
         List<CompletableFuture<PartitionInfo>> answers = new ArrayList<>();
+        List<String> entityIds = new ArrayList<>();
         for (int p = 0; p < manifest.partitionCount(); p++) {
-            answers.add(sharding.entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(p))
-                .<PartitionInfo>ask(PartitionEntity.GetPartitionInfo::new, timeout)
-                .toCompletableFuture()
-                .exceptionally(failure -> null));
+            for (int r = 0; r < manifest.replicas(); r++) {
+                entityIds.add(manifest.partitionEntityId(p, r));
+                answers.add(sharding.entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(p, r))
+                    .<PartitionInfo>ask(PartitionEntity.GetPartitionInfo::new, timeout)
+                    .toCompletableFuture()
+                    .exceptionally(failure -> null));
+            }
         }
         return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
             List<PartitionInfo> partitions = new ArrayList<>();
             List<String> unanswered = new ArrayList<>();
             Map<String, Long> bytesByNode = new TreeMap<>();
-            for (int p = 0; p < answers.size(); p++) {
-                PartitionInfo info = answers.get(p).join();
+            for (Member member : Cluster.get(system).state().getMembers()) {
+                if (member.hasRole(PartitionEntity.DATA_ROLE) && member.status() == MemberStatus.up()) {
+                    bytesByNode.put(member.address().toString(), 0L); // a data node holding none of it counts
+                }
+            }
+            for (int i = 0; i < answers.size(); i++) {
+                PartitionInfo info = answers.get(i).join();
                 if (info == null) {
-                    unanswered.add(manifest.partitionEntityId(p));
+                    unanswered.add(entityIds.get(i));
                     continue;
                 }
                 partitions.add(info);

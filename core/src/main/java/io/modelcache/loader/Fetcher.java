@@ -45,9 +45,10 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
      * {@code route} is set, else by asking the entity {@code partition} for chunk messages.
      *
      * @param chunkIds the chunks, all held by one partition
+     * @param replica which of the partition's replicas to read
      */
-    record FetchChunks(List<Integer> chunkIds, ActorRef<PartitionEntity.Command> partition, DataRoute route,
-                       ActorRef<Outcome> replyTo) implements Command {
+    record FetchChunks(List<Integer> chunkIds, int replica, ActorRef<PartitionEntity.Command> partition,
+                       DataRoute route, ActorRef<Outcome> replyTo) implements Command {
         FetchChunks {
             chunkIds = List.copyOf(chunkIds);
         }
@@ -63,8 +64,10 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
      * @param fetched the chunks now in place with a matching CRC32C
      * @param bytes their bytes
      * @param failures the others
+     * @param replica the partition replica that was read
      */
-    record Outcome(List<Integer> fetched, long bytes, List<ChunkFailure> failures, ActorRef<Command> fetcher) {
+    record Outcome(List<Integer> fetched, long bytes, List<ChunkFailure> failures, int replica,
+                   ActorRef<Command> fetcher) {
     }
 
     private record Answered(FetchReply reply) implements Command {
@@ -292,7 +295,7 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
         endAsk();
         timers.cancelAll();
         current.replyTo().tell(new Outcome(List.copyOf(fetched), fetchedBytes, List.copyOf(failures),
-            getContext().getSelf()));
+            current.replica(), getContext().getSelf()));
         current = null;
         startNext();
     }

@@ -54,8 +54,8 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
     }
 
     /** Where a partition's chunks are read: its entity (Artery transport) or a data-plane route (tcp). */
-    private record PartitionLocated(int partition, ActorRef<PartitionEntity.Command> entity, DataRoute route,
-                                    String failure) implements Command {
+    private record PartitionLocated(int partition, int replica, ActorRef<PartitionEntity.Command> entity,
+                                    DataRoute route, String failure) implements Command {
     }
 
     private record FetchOutcome(Fetcher.Outcome outcome) implements Command {
@@ -83,9 +83,14 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
     private LoadDestination destination;
     private long loadId;
     private ActorRef<Fetcher.Command> fetchers;
-    private ActorRef<PartitionEntity.Command>[] partitions;
-    private DataRoute[] routes;
-    /** Chunks whose partition is not (or no longer) located, by partition. */
+    /** Each partition replica's entity (Artery) or route (data plane), by partition then replica. */
+    private ActorRef<PartitionEntity.Command>[][] partitions;
+    private DataRoute[][] routes;
+    /** Replicas located and not failed since; reads go to them in turn. */
+    private boolean[][] usable;
+    private boolean[][] locating;
+    private int[] nextReplica;
+    /** Chunks of partitions with no usable replica now, by partition. */
     private List<List<Integer>> waitingByPartition;
     /** Chunks ready to be fetched, their partition located, by partition. */
     private List<ArrayDeque<Integer>> pendingByPartition;
@@ -174,8 +179,11 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
         loadId = NodeRuntime.get(getContext().getSystem()).register(destination);
         fetched = new BitSet(manifest.chunks().size());
         attempts = new byte[manifest.chunks().size()];
-        partitions = new ActorRef[manifest.partitionCount()];
-        routes = new DataRoute[manifest.partitionCount()];
+        partitions = new ActorRef[manifest.partitionCount()][manifest.replicas()];
+        routes = new DataRoute[manifest.partitionCount()][manifest.replicas()];
+        usable = new boolean[manifest.partitionCount()][manifest.replicas()];
+        locating = new boolean[manifest.partitionCount()][manifest.replicas()];
+        nextReplica = new int[manifest.partitionCount()];
         waitingByPartition = new ArrayList<>();
         pendingByPartition = new ArrayList<>();
         for (int p = 0; p < manifest.partitionCount(); p++) {
@@ -195,38 +203,50 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
         if (manifest.chunks().isEmpty()) {
             return verify();
         }
-        for (int p = 0; p < partitions.length; p++) {
-            locate(p);
+        for (int p = 0; p < manifest.partitionCount(); p++) {
+            for (int r = 0; r < manifest.replicas(); r++) {
+                locate(p, r);
+            }
         }
         return this;
     }
 
-    /** Finds where a partition's chunks are read now: asks its entity, through sharding, for a ticket or its ref. */
-    private void locate(int partition) {
-        var entity = ClusterSharding.get(getContext().getSystem())
-            .entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(partition));
-        String notLocated = "partition " + manifest.partitionEntityId(partition) + " could not be located within "
+    /**
+     * Finds where a partition replica's chunks are read now: asks its entity, through sharding, for a ticket or
+     * its ref.
+     */
+    private void locate(int partition, int replica) {
+        locating[partition][replica] = true;
+        String entityId = manifest.partitionEntityId(partition, replica);
+        var entity = ClusterSharding.get(getContext().getSystem()).entityRefFor(PartitionEntity.TYPE_KEY, entityId);
+        String notLocated = "partition " + entityId + " could not be located within "
             + settings.locateTimeout().toMillis() + " ms";
         if (settings.transport().equals(ModelCacheSettings.ARTERY)) {
             getContext().ask(Located.class, entity, settings.locateTimeout(), PartitionEntity.Locate::new,
-                (located, failure) -> located == null ? new PartitionLocated(partition, null, null, notLocated)
-                    : new PartitionLocated(partition, located.partition(), null, null));
+                (located, failure) -> located == null
+                    ? new PartitionLocated(partition, replica, null, null, notLocated)
+                    : new PartitionLocated(partition, replica, located.partition(), null, null));
             return;
         }
         String requester = getContext().getSystem().address().toString();
         getContext().ask(PartitionEntity.TicketIssued.class, entity, settings.locateTimeout(),
             replyTo -> new PartitionEntity.IssueTicket(loadId, requester, replyTo),
-            (issued, failure) -> issued == null ? new PartitionLocated(partition, null, null, notLocated)
-                : new PartitionLocated(partition, null, issued.route(), issued.refusal()));
+            (issued, failure) -> issued == null ? new PartitionLocated(partition, replica, null, null, notLocated)
+                : new PartitionLocated(partition, replica, null, issued.route(), issued.refusal()));
     }
 
     private Behavior<Command> onPartitionLocated(PartitionLocated located) {
         int partition = located.partition();
+        locating[partition][located.replica()] = false;
         if (located.failure() != null) {
-            return failPartition(partition, located.failure());
+            getContext().getLog().debug("Replica not usable [partition={}, reason={}]",
+                manifest.partitionEntityId(partition, located.replica()), located.failure());
+            return hasUsableReplica(partition) || isLocating(partition) ? this
+                : failPartition(partition, located.failure());
         }
-        partitions[partition] = located.entity();
-        routes[partition] = located.route();
+        partitions[partition][located.replica()] = located.entity();
+        routes[partition][located.replica()] = located.route();
+        usable[partition][located.replica()] = true;
         List<Integer> waiting = waitingByPartition.get(partition);
         if (!waiting.isEmpty() && pendingByPartition.get(partition).isEmpty()) {
             readyPartitions.addLast(partition);
@@ -247,6 +267,7 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
         while (pendingCount > 0 && (!idleFetchers.isEmpty() || routerSlots > 0)) {
             int partition = readyPartitions.pollFirst();
             ArrayDeque<Integer> pending = pendingByPartition.get(partition);
+            int replica = nextUsableReplica(partition);
             int size = Math.clamp((pendingCount + parallelism - 1) / parallelism, 1, settings.loadBatchChunks());
             List<Integer> chunkIds = new ArrayList<>(size);
             while (chunkIds.size() < size && !pending.isEmpty()) {
@@ -256,8 +277,8 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
             if (!pending.isEmpty()) {
                 readyPartitions.addLast(partition);
             }
-            Fetcher.FetchChunks fetch = new Fetcher.FetchChunks(chunkIds, partitions[partition], routes[partition],
-                outcomes);
+            Fetcher.FetchChunks fetch = new Fetcher.FetchChunks(chunkIds, replica, partitions[partition][replica],
+                routes[partition][replica], outcomes);
             if (!idleFetchers.isEmpty()) {
                 idleFetchers.pollFirst().tell(fetch);
             } else {
@@ -265,6 +286,36 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
                 fetchers.tell(fetch);
             }
         }
+    }
+
+    /** @return the partition's next usable replica after the last one read, so reads spread over replicas */
+    private int nextUsableReplica(int partition) {
+        for (int i = 0; i < manifest.replicas(); i++) {
+            int replica = (nextReplica[partition] + i) % manifest.replicas();
+            if (usable[partition][replica]) {
+                nextReplica[partition] = replica + 1;
+                return replica;
+            }
+        }
+        throw new IllegalStateException("partition " + partition + " has pending chunks but no usable replica");
+    }
+
+    private boolean hasUsableReplica(int partition) {
+        for (boolean isUsable : usable[partition]) {
+            if (isUsable) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isLocating(int partition) {
+        for (boolean isLocating : locating[partition]) {
+            if (isLocating) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Behavior<Command> onFetchOutcome(FetchOutcome message) {
@@ -281,7 +332,7 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
             request.progress().progressed(fetchedBytes, manifest.totalBytes());
         }
         for (Fetcher.ChunkFailure failure : outcome.failures()) {
-            if (!retry(failure)) {
+            if (!retry(failure, outcome.replica())) {
                 return failPartition(manifest.chunks().get(failure.chunkId()).partition(), failure.reason());
             }
         }
@@ -294,34 +345,43 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
     }
 
     /**
-     * Puts a failed chunk back to wait for its partition to be located again, with every other pending chunk of
-     * that partition.
+     * Takes the replica that failed out of use until it is located again (it may have moved), and puts the chunk
+     * back: pending on the partition's other usable replicas, or waiting, with every other pending chunk of the
+     * partition, when none is left.
      *
-     * @return {@code false} when the chunk already had its retry
+     * @return {@code false} when the chunk already had every try: one per replica and one more
      */
-    private boolean retry(Fetcher.ChunkFailure failed) {
+    private boolean retry(Fetcher.ChunkFailure failed, int replica) {
         int chunkId = failed.chunkId();
-        getContext().getLog().debug("Chunk failed [chunk={}, attempt={}, reason={}]", chunkId, attempts[chunkId] + 1,
-            failed.reason());
+        getContext().getLog().debug("Chunk failed [chunk={}, replica={}, attempt={}, reason={}]", chunkId, replica,
+            attempts[chunkId] + 1, failed.reason());
         if (fetched.get(chunkId)) {
             return true;
         }
-        if (++attempts[chunkId] > 1) {
+        if (++attempts[chunkId] > manifest.replicas()) {
             return false;
         }
         int partition = manifest.chunks().get(chunkId).partition();
-        List<Integer> waiting = waitingByPartition.get(partition);
-        boolean isLocating = !waiting.isEmpty();
-        waiting.add(chunkId);
+        if (usable[partition][replica]) {
+            usable[partition][replica] = false;
+            locate(partition, replica);
+        }
         ArrayDeque<Integer> pending = pendingByPartition.get(partition);
+        if (hasUsableReplica(partition)) {
+            if (pending.isEmpty()) {
+                readyPartitions.addLast(partition);
+            }
+            pending.addFirst(chunkId);
+            pendingCount++;
+            return true;
+        }
+        List<Integer> waiting = waitingByPartition.get(partition);
+        waiting.add(chunkId);
         if (!pending.isEmpty()) {
             waiting.addAll(pending);
             pendingCount -= pending.size();
             pending.clear();
             readyPartitions.remove(partition);
-        }
-        if (!isLocating) {
-            locate(partition); // the partition may have moved: ask sharding where it is now
         }
         return true;
     }

@@ -19,6 +19,7 @@ import java.util.List;
  * @param placementSeed the seed a seeded placement ({@code random}) assigned chunks with; 0 for the others.
  *     Recorded so that a placement can be told apart and reproduced; readers use each chunk's partition
  * @param partitionCount how many partitions hold the chunks
+ * @param replicas how many times each partition is stored, each copy on another data node
  * @param chunkSizeBytes the largest chunk's length
  * @param files the files, in the order chunks refer to them
  * @param tensors the tensors found in the files' own indexes
@@ -32,6 +33,7 @@ public record Manifest(
     String placement,
     long placementSeed,
     int partitionCount,
+    int replicas,
     int chunkSizeBytes,
     List<FileEntry> files,
     List<TensorEntry> tensors,
@@ -40,6 +42,9 @@ public record Manifest(
 
     /** Makes the lists immutable copies. */
     public Manifest {
+        if (replicas < 1) {
+            throw new IllegalArgumentException("replicas " + replicas + " must be at least 1");
+        }
         files = List.copyOf(files);
         tensors = List.copyOf(tensors);
         chunks = List.copyOf(chunks);
@@ -49,7 +54,7 @@ public record Manifest(
     public Manifest(String name, String version, ModelState state, String placement, int partitionCount,
                     int chunkSizeBytes, List<FileEntry> files, List<TensorEntry> tensors, List<ChunkEntry> chunks,
                     long createdAtMs) {
-        this(name, version, state, placement, 0, partitionCount, chunkSizeBytes, files, tensors, chunks,
+        this(name, version, state, placement, 0, partitionCount, 1, chunkSizeBytes, files, tensors, chunks,
             createdAtMs);
     }
 
@@ -63,6 +68,11 @@ public record Manifest(
         return modelId() + "#" + partition;
     }
 
+    /** @return the sharding entity id of one replica of one partition of this model */
+    public String partitionEntityId(int partition, int replica) {
+        return replica == 0 ? partitionEntityId(partition) : modelId() + "#" + partition + "." + replica;
+    }
+
     /** @return the sum of the files' sizes */
     public long totalBytes() {
         long total = 0;
@@ -74,7 +84,13 @@ public record Manifest(
 
     /** @return this manifest in another state */
     public Manifest withState(ModelState newState) {
-        return new Manifest(name, version, newState, placement, placementSeed, partitionCount, chunkSizeBytes,
+        return new Manifest(name, version, newState, placement, placementSeed, partitionCount, replicas,
+            chunkSizeBytes, files, tensors, chunks, createdAtMs);
+    }
+
+    /** @return this manifest with every partition stored {@code count} times */
+    public Manifest withReplicas(int count) {
+        return new Manifest(name, version, state, placement, placementSeed, partitionCount, count, chunkSizeBytes,
             files, tensors, chunks, createdAtMs);
     }
 }

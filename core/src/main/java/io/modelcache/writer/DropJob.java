@@ -29,7 +29,7 @@ final class DropJob {
     record Dropped(int chunks, long bytes, List<String> unanswered) {
     }
 
-    private record Answer(int partition, PartitionDropped dropped, Throwable failure) {
+    private record Answer(String entityId, PartitionDropped dropped, Throwable failure) {
     }
 
     private DropJob() {
@@ -39,10 +39,11 @@ final class DropJob {
         return Behaviors.setup(context -> {
             ClusterSharding sharding = ClusterSharding.get(context.getSystem());
             for (int p = 0; p < manifest.partitionCount(); p++) {
-                int partition = p;
-                context.ask(PartitionDropped.class,
-                    sharding.entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(partition)), timeout,
-                    DropPartition::new, (dropped, failure) -> new Answer(partition, dropped, failure));
+                for (int r = 0; r < manifest.replicas(); r++) {
+                    String entityId = manifest.partitionEntityId(p, r);
+                    context.ask(PartitionDropped.class, sharding.entityRefFor(PartitionEntity.TYPE_KEY, entityId),
+                        timeout, DropPartition::new, (dropped, failure) -> new Answer(entityId, dropped, failure));
+                }
             }
             return collect(manifest, replyTo, 0, 0, 0, new ArrayList<>());
         });
@@ -50,13 +51,13 @@ final class DropJob {
 
     private static Behavior<Answer> collect(Manifest manifest, ActorRef<Dropped> replyTo, int answers, int chunks,
                                             long bytes, List<String> unanswered) {
-        if (answers == manifest.partitionCount()) {
+        if (answers == manifest.partitionCount() * manifest.replicas()) {
             replyTo.tell(new Dropped(chunks, bytes, List.copyOf(unanswered)));
             return Behaviors.stopped();
         }
         return Behaviors.receiveMessage(answer -> {
             if (answer.dropped() == null) {
-                unanswered.add(manifest.partitionEntityId(answer.partition()));
+                unanswered.add(answer.entityId());
                 return collect(manifest, replyTo, answers + 1, chunks, bytes, unanswered);
             }
             return collect(manifest, replyTo, answers + 1, chunks + answer.dropped().chunks(),

@@ -135,7 +135,7 @@ public final class ModelPlan implements AutoCloseable {
         long seed = placement.seedFor(Long.parseUnsignedLong(version, 16));
         List<ChunkEntry> placed = place(chunks, placement.placement().assign(keys, partitionCount, seed));
         Manifest manifest = new Manifest(name, version, ModelState.STAGING, placement.placement().name(), seed,
-            partitionCount, (int) chunkSizeBytes, files, tensors, placed, System.currentTimeMillis());
+            partitionCount, 1, (int) chunkSizeBytes, files, tensors, placed, System.currentTimeMillis());
         return new ModelPlan(manifest, mapped, arena);
     }
 

@@ -6,6 +6,7 @@ import io.modelcache.manifest.ManifestRegistry;
 import io.modelcache.manifest.ModelState;
 import io.modelcache.node.Failures;
 import io.modelcache.node.ModelCacheSettings;
+import io.modelcache.node.TransferStrategy;
 import io.modelcache.partition.PartitionEntity;
 import io.modelcache.partition.PartitionEntity.ChunkStored;
 import io.modelcache.partition.PartitionEntity.Located;
@@ -22,7 +23,6 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -54,13 +54,12 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
     private record Published(ModelState state, Throwable failure) implements Command {
     }
 
-    private record PartitionLocated(int partition, Located located, Throwable failure) implements Command {
+    private record PartitionLocated(int partition, int replica, Located located, Throwable failure)
+        implements Command {
     }
 
-    private record StoreAnswered(StoreReply reply) implements Command {
-    }
-
-    private record ChunkTimedOut(int chunkId) implements Command {
+    /** A replica answered a chunk, or did not within the chunk timeout ({@code reply} is then {@code null}). */
+    private record StoreAnswered(int chunkId, int replica, StoreReply reply) implements Command {
     }
 
     private record CleanedUp(String reason) implements Command {
@@ -70,37 +69,39 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
     private final ActorRef<PutResult> replyTo;
     private final ActorRef<ManifestRegistry.Command> registry;
     private final ModelCacheSettings settings;
-    private final TimerScheduler<Command> timers;
-    private final ActorRef<StoreReply> storeReplies;
+    private final TransferStrategy strategy;
     private final int parallelism;
     private final long startNs = System.nanoTime();
 
     private ModelPlan plan;
     private Manifest manifest;
-    private ActorRef<PartitionEntity.Command>[] partitions;
+    /** Each partition's replicas, located. */
+    private ActorRef<PartitionEntity.Command>[][] partitions;
     private int partitionsLocated;
-    private int nextChunk;
+    /** Work is one chunk to one replica: unit u is chunk u / R to replica u % R. */
+    private int units;
+    private int nextUnit;
+    private int inFlightLimit;
     private int inFlight;
+    private int peakInFlight;
     private int acknowledged;
     private long acknowledgedBytes;
     private boolean isPublished;
 
     static Behavior<Command> create(PutRequest request, ActorRef<PutResult> replyTo,
                                     ActorRef<ManifestRegistry.Command> registry, ModelCacheSettings settings) {
-        return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-            new PutJob(context, timers, request, replyTo, registry, settings)));
+        return Behaviors.setup(context -> new PutJob(context, request, replyTo, registry, settings));
     }
 
-    private PutJob(ActorContext<Command> context, TimerScheduler<Command> timers, PutRequest request,
+    private PutJob(ActorContext<Command> context, PutRequest request,
                    ActorRef<PutResult> replyTo, ActorRef<ManifestRegistry.Command> registry,
                    ModelCacheSettings settings) {
         super(context);
-        this.timers = timers;
         this.request = request;
         this.replyTo = replyTo;
         this.registry = registry;
         this.settings = settings;
-        this.storeReplies = context.messageAdapter(StoreReply.class, StoreAnswered::new);
+        this.strategy = request.storeStrategy() != null ? request.storeStrategy() : settings.storeStrategy();
         this.parallelism = request.storeParallelism() > 0 ? request.storeParallelism() : settings.storeParallelism();
         start();
     }
@@ -112,6 +113,12 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
             .count();
         if (dataNodes == 0) {
             getContext().getSelf().tell(new CleanedUp("no data node is up in the cluster"));
+            return;
+        }
+        if (request.replicas() > dataNodes) {
+            getContext().getSelf().tell(new CleanedUp("replicas " + request.replicas() + " exceeds the " + dataNodes
+                + " data node" + (dataNodes == 1 ? "" : "s") + " up; each replica of a partition needs a node of its "
+                + "own, so ask for at most " + dataNodes));
             return;
         }
         PlacementChoice placement;
@@ -155,7 +162,6 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
             .onMessage(Published.class, this::onPublished)
             .onMessage(PartitionLocated.class, this::onPartitionLocated)
             .onMessage(StoreAnswered.class, this::onStoreAnswered)
-            .onMessage(ChunkTimedOut.class, this::onChunkTimedOut)
             .onMessage(CleanedUp.class, this::onCleanedUp)
             .build();
     }
@@ -165,7 +171,7 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
             return finishFailed(Failures.describe(planned.failure()));
         }
         plan = planned.plan();
-        manifest = plan.manifest();
+        manifest = plan.manifest().withReplicas(request.replicas());
         getContext().ask(ManifestRegistry.Found.class, registry, settings.registryTimeout(),
             replyTo -> new ManifestRegistry.Find(manifest.name(), replyTo),
             (found, failure) -> new ExistingFound(found == null ? Optional.empty() : found.manifest()));
@@ -210,52 +216,63 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
 
     @SuppressWarnings("unchecked")
     private void locatePartitions() {
-        partitions = new ActorRef[manifest.partitionCount()];
+        partitions = new ActorRef[manifest.partitionCount()][manifest.replicas()];
         ClusterSharding sharding = ClusterSharding.get(getContext().getSystem());
-        for (int p = 0; p < partitions.length; p++) {
-            int partition = p;
-            getContext().ask(Located.class,
-                sharding.entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(partition)),
-                settings.locateTimeout(), PartitionEntity.Locate::new,
-                (located, failure) -> new PartitionLocated(partition, located, failure));
+        for (int p = 0; p < manifest.partitionCount(); p++) {
+            for (int r = 0; r < manifest.replicas(); r++) {
+                int partition = p;
+                int replica = r;
+                getContext().ask(Located.class,
+                    sharding.entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(partition, replica)),
+                    settings.locateTimeout(), PartitionEntity.Locate::new,
+                    (located, failure) -> new PartitionLocated(partition, replica, located, failure));
+            }
         }
     }
 
     private Behavior<Command> onPartitionLocated(PartitionLocated located) {
         if (located.located() == null) {
-            return fail("partition " + manifest.partitionEntityId(located.partition()) + " could not be located "
-                + "within " + settings.locateTimeout().toMillis() + " ms");
+            return fail("partition " + manifest.partitionEntityId(located.partition(), located.replica())
+                + " could not be located within " + settings.locateTimeout().toMillis() + " ms");
         }
-        partitions[located.partition()] = located.located().partition();
+        partitions[located.partition()][located.replica()] = located.located().partition();
         partitionsLocated++;
-        if (partitionsLocated == partitions.length) {
+        if (partitionsLocated == manifest.partitionCount() * manifest.replicas()) {
+            units = manifest.chunks().size() * manifest.replicas();
+            inFlightLimit = strategy.inFlight(parallelism, units);
             sendChunks();
         }
         return this;
     }
 
+    /** Sends chunks to replicas while fewer than the strategy's limit are unacknowledged. */
     private void sendChunks() {
-        while (inFlight < parallelism && nextChunk < manifest.chunks().size()) {
-            int chunkId = nextChunk++;
+        while (inFlight < inFlightLimit && nextUnit < units) {
+            int chunkId = nextUnit / manifest.replicas();
+            int replica = nextUnit % manifest.replicas();
+            nextUnit++;
             ChunkEntry chunk = manifest.chunks().get(chunkId);
-            partitions[chunk.partition()].tell(
-                StoreChunk.of(chunkId, chunk.crc32c(), plan.chunkBytes(chunkId), storeReplies));
-            timers.startSingleTimer(chunkId, new ChunkTimedOut(chunkId), settings.storeChunkTimeout());
+            getContext().ask(StoreReply.class, partitions[chunk.partition()][replica], settings.storeChunkTimeout(),
+                replyTo -> StoreChunk.of(chunkId, chunk.crc32c(), plan.chunkBytes(chunkId), replyTo),
+                (reply, failure) -> new StoreAnswered(chunkId, replica, reply));
             inFlight++;
+            peakInFlight = Math.max(peakInFlight, inFlight);
         }
-        if (acknowledged == manifest.chunks().size()) {
+        if (acknowledged == units) {
             publish(ModelState.READY);
         }
     }
 
     private Behavior<Command> onStoreAnswered(StoreAnswered answered) {
+        ChunkEntry chunk = manifest.chunks().get(answered.chunkId());
         switch (answered.reply()) {
+            case null -> {
+                return fail("chunk " + answered.chunkId() + " of " + fileOf(chunk) + " at offset "
+                    + chunk.offsetBytes() + " was not acknowledged by partition "
+                    + manifest.partitionEntityId(chunk.partition(), answered.replica()) + " within "
+                    + settings.storeChunkTimeout().toMillis() + " ms");
+            }
             case ChunkStored stored -> {
-                ChunkEntry chunk = manifest.chunks().get(stored.chunkId());
-                if (!timers.isTimerActive(stored.chunkId())) {
-                    return this;
-                }
-                timers.cancel(stored.chunkId());
                 if (stored.crc32c() != chunk.crc32c()) {
                     return fail("chunk " + stored.chunkId() + " of " + fileOf(chunk) + " was stored with CRC32C "
                         + Long.toHexString(stored.crc32c()) + ", expected " + Long.toHexString(chunk.crc32c()));
@@ -264,26 +281,19 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
                 acknowledged++;
                 acknowledgedBytes += chunk.lengthBytes();
                 if (request.progress() != null) {
-                    request.progress().progressed(acknowledgedBytes, manifest.totalBytes());
+                    request.progress().progressed(acknowledgedBytes, manifest.totalBytes() * manifest.replicas());
                 }
                 sendChunks();
             }
             case StoreRefused refused -> {
-                return fail("chunk " + refused.chunkId() + " refused: " + refused.reason());
+                return fail("chunk " + refused.chunkId() + " refused by partition "
+                    + manifest.partitionEntityId(chunk.partition(), answered.replica()) + ": " + refused.reason());
             }
         }
         return this;
     }
 
-    private Behavior<Command> onChunkTimedOut(ChunkTimedOut timedOut) {
-        ChunkEntry chunk = manifest.chunks().get(timedOut.chunkId());
-        return fail("chunk " + timedOut.chunkId() + " of " + fileOf(chunk) + " at offset " + chunk.offsetBytes()
-            + " was not acknowledged by partition " + manifest.partitionEntityId(chunk.partition()) + " within "
-            + settings.storeChunkTimeout().toMillis() + " ms");
-    }
-
     private Behavior<Command> fail(String reason) {
-        timers.cancelAll();
         getContext().getLog().warn("Put failed, removing what was stored [model={}, reason={}]", manifest.name(),
             reason);
         ActorRef<DropJob.Dropped> afterDrop = getContext().messageAdapter(DropJob.Dropped.class,
@@ -323,10 +333,11 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
     private Behavior<Command> finishStored() {
         plan.close();
         PutResult.Stored stored = stored(false);
-        getContext().getLog().info("Stored model [id={}, bytes={}, chunks={}, partitions={}, placement={}, seconds={}, "
-                + "MBps={}]", stored.modelId(), stored.bytes(), stored.chunks(), stored.partitions(),
-            manifest.placement(), String.format("%.3f", stored.seconds()),
-            String.format("%.0f", stored.bytes() / stored.seconds() / 1e6));
+        getContext().getLog().info("Stored model [id={}, bytes={}, chunks={}, partitions={}, replicas={}, placement={}, "
+                + "strategy={}, parallelism={}, peakInFlight={}, seconds={}, MBps={}]", stored.modelId(), stored.bytes(),
+            stored.chunks(), stored.partitions(), stored.replicas(), manifest.placement(), stored.strategy().label(),
+            stored.parallelism(), stored.peakInFlight(), String.format("%.3f", stored.seconds()),
+            String.format("%.0f", stored.megabytesPerSecond()));
         replyTo.tell(stored);
         return Behaviors.stopped();
     }
@@ -334,7 +345,8 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
     private PutResult.Stored stored(boolean alreadyStored) {
         double seconds = (System.nanoTime() - startNs) / 1e9;
         return new PutResult.Stored(manifest.modelId(), manifest.totalBytes(), manifest.files().size(),
-            manifest.tensors().size(), manifest.chunks().size(), manifest.partitionCount(), seconds, alreadyStored);
+            manifest.tensors().size(), manifest.chunks().size(), manifest.partitionCount(), manifest.replicas(),
+            strategy, inFlightLimit, peakInFlight, seconds, alreadyStored);
     }
 
     private String fileOf(ChunkEntry chunk) {

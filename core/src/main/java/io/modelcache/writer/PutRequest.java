@@ -1,5 +1,6 @@
 package io.modelcache.writer;
 
+import io.modelcache.node.TransferStrategy;
 import io.modelcache.placement.Placement;
 
 import java.nio.file.Path;
@@ -24,9 +25,12 @@ import java.util.OptionalLong;
  *     lowered to the chunk count
  * @param placementSeed the seed of {@code random} placement; empty derives it from the model's content. A
  *     put that gives a seed to another placement is refused
+ * @param storeStrategy how many chunks to keep in flight; {@code null} takes {@code modelcache.writer.strategy}
+ * @param replicas how many times to store each partition, each copy on another data node; at least 1 and at
+ *     most the data nodes up when the put starts (a put asking for more is refused)
  */
 public record PutRequest(Path path, String name, int storeParallelism, ProgressListener progress, String placement,
-                         int partitions, OptionalLong placementSeed) {
+                         int partitions, OptionalLong placementSeed, TransferStrategy storeStrategy, int replicas) {
 
     /**
      * @throws IllegalArgumentException naming the value and the known names or range if the placement is
@@ -40,11 +44,17 @@ public record PutRequest(Path path, String name, int storeParallelism, ProgressL
         if (partitions != 0) {
             Placement.checkPartitionCount("partitions", partitions);
         }
+        if (replicas < 1 || replicas > MAX_REPLICAS) {
+            throw new IllegalArgumentException("replicas " + replicas + " is outside 1.." + MAX_REPLICAS);
+        }
     }
+
+    /** The most replicas a put may ask for (it is refused anyway when there are fewer data nodes). */
+    public static final int MAX_REPLICAS = 16;
 
     /** A request with the configured placement, partitions and seed. */
     public PutRequest(Path path, String name, int storeParallelism, ProgressListener progress) {
-        this(path, name, storeParallelism, progress, null, 0, OptionalLong.empty());
+        this(path, name, storeParallelism, progress, null, 0, OptionalLong.empty(), null, 1);
     }
 
     /** A request with the configured parallelism, placement and partitions, and no progress listener. */
@@ -57,7 +67,8 @@ public record PutRequest(Path path, String name, int storeParallelism, ProgressL
      * @throws IllegalArgumentException naming the value and the known names if it is unknown
      */
     public PutRequest withPlacement(String newPlacement) {
-        return new PutRequest(path, name, storeParallelism, progress, newPlacement, partitions, placementSeed);
+        return new PutRequest(path, name, storeParallelism, progress, newPlacement, partitions, placementSeed,
+            storeStrategy, replicas);
     }
 
     /**
@@ -65,11 +76,40 @@ public record PutRequest(Path path, String name, int storeParallelism, ProgressL
      * @throws IllegalArgumentException naming the value and the range if it is outside them
      */
     public PutRequest withPartitions(int newPartitions) {
-        return new PutRequest(path, name, storeParallelism, progress, placement, newPartitions, placementSeed);
+        return new PutRequest(path, name, storeParallelism, progress, placement, newPartitions, placementSeed,
+            storeStrategy, replicas);
     }
 
     /** @param seed the seed of {@code random} placement */
     public PutRequest withPlacementSeed(long seed) {
-        return new PutRequest(path, name, storeParallelism, progress, placement, partitions, OptionalLong.of(seed));
+        return new PutRequest(path, name, storeParallelism, progress, placement, partitions,
+            OptionalLong.of(seed), storeStrategy, replicas);
+    }
+
+    /** @return this request with another store strategy; {@code null} takes the configured one */
+    public PutRequest withStoreStrategy(TransferStrategy strategy) {
+        return new PutRequest(path, name, storeParallelism, progress, placement, partitions, placementSeed, strategy,
+            replicas);
+    }
+
+    /** @return this request with another bounded strategy's P; 0 takes the configured one */
+    public PutRequest withParallelism(int parallelism) {
+        return new PutRequest(path, name, parallelism, progress, placement, partitions, placementSeed, storeStrategy,
+            replicas);
+    }
+
+    /**
+     * @param count how many times to store each partition, 1..{@link #MAX_REPLICAS}
+     * @throws IllegalArgumentException naming the value and the range if it is outside it
+     */
+    public PutRequest withReplicas(int count) {
+        return new PutRequest(path, name, storeParallelism, progress, placement, partitions, placementSeed,
+            storeStrategy, count);
+    }
+
+    /** @return this request reporting progress to {@code listener} */
+    public PutRequest withProgress(ProgressListener listener) {
+        return new PutRequest(path, name, storeParallelism, listener, placement, partitions, placementSeed,
+            storeStrategy, replicas);
     }
 }
