@@ -8,8 +8,11 @@ import io.modelcache.node.TransferStrategy;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +42,18 @@ final class GetCommand implements Callable<Integer> {
     @Mixin
     Cli.ClusterOptions cluster;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         int loadParallelism = Cli.parallelism(parallelism);
-        TransferStrategy loadStrategy = strategy == null ? null : TransferStrategy.named("--load", strategy);
+        TransferStrategy loadStrategy;
+        try {
+            loadStrategy = strategy == null ? null : TransferStrategy.named("--load", strategy);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + " is a file, not a directory");
         }

@@ -3,6 +3,7 @@ package io.modelcache.app;
 import io.modelcache.client.ModelCacheClient;
 import io.modelcache.placement.Placement;
 import io.modelcache.placement.RandomPlacement;
+import io.modelcache.node.TransferStrategy;
 import io.modelcache.writer.PutRequest;
 import io.modelcache.writer.ModelPlan;
 import io.modelcache.writer.PutResult;
@@ -29,9 +30,19 @@ final class PutCommand implements Callable<Integer> {
     @Option(names = "--name", description = "The model's name (default: the file or directory name).")
     String name;
 
+    @Option(names = "--store", paramLabel = "STRATEGY",
+        description = "Chunks kept in flight: serial (one), parallel (all at once) or bounded (P) "
+            + "(default: modelcache.writer.strategy).")
+    String strategy;
+
     @Option(names = "--parallelism", paramLabel = "P",
-        description = "Chunks in flight, 1..1024 (default: modelcache.writer.parallelism).")
+        description = "The bounded strategy's chunks in flight, 1..1024 (default: modelcache.writer.parallelism).")
     Integer parallelism;
+
+    @Option(names = "--replicas", paramLabel = "R", defaultValue = "1",
+        description = "Copies of every partition, each on another data node; at most the data nodes "
+            + "(default: ${DEFAULT-VALUE}).")
+    int replicas;
 
     @Option(names = "--placement", paramLabel = "NAME",
         description = "How chunks are assigned to partitions: hash, range or random "
@@ -68,7 +79,9 @@ final class PutCommand implements Callable<Integer> {
                 PutRequest request = new PutRequest(path, modelName, storeParallelism,
                     bar == null ? null : (done, total) -> bar.stepTo(done))
                     .withPlacement(placement)
-                    .withPartitions(partitions == null ? 0 : partitions);
+                    .withPartitions(partitions == null ? 0 : partitions)
+                    .withStoreStrategy(strategy == null ? null : TransferStrategy.named("--store", strategy))
+                    .withReplicas(replicas);
                 if (placementSeed != null) {
                     request = request.withPlacementSeed(placementSeed);
                 }
@@ -77,9 +90,16 @@ final class PutCommand implements Callable<Integer> {
                     bar.close();
                 }
                 System.out.println(stored.modelId());
-                System.err.printf("%s %s: %d files, %d chunks in %d partitions, %s in %.2f s%n",
-                    stored.alreadyStored() ? "already stored" : "stored", stored.modelId(), stored.files(),
-                    stored.chunks(), stored.partitions(), Cli.megabytes(stored.bytes()), stored.seconds());
+                if (stored.alreadyStored()) {
+                    System.err.printf("already stored %s: %d files, %d chunks in %d partitions x %d replicas, %s%n",
+                        stored.modelId(), stored.files(), stored.chunks(), stored.partitions(), stored.replicas(),
+                        Cli.megabytes(stored.bytes()));
+                } else {
+                    System.err.printf("stored %s: %d files, %d chunks in %d partitions x %d replicas, %s in %.2f s "
+                            + "(%.0f MB/s, %s, P=%d)%n", stored.modelId(), stored.files(), stored.chunks(),
+                        stored.partitions(), stored.replicas(), Cli.megabytes(stored.bytes()), stored.seconds(),
+                        stored.megabytesPerSecond(), stored.strategy().label(), stored.parallelism());
+                }
             } finally {
                 if (bar != null) {
                     bar.close();
@@ -104,6 +124,12 @@ final class PutCommand implements Callable<Integer> {
             }
             if (partitions != null) {
                 Placement.checkPartitionCount("--partitions", partitions);
+            }
+            if (strategy != null) {
+                TransferStrategy.named("--store", strategy);
+            }
+            if (replicas < 1 || replicas > PutRequest.MAX_REPLICAS) {
+                throw new IllegalArgumentException("--replicas " + replicas + " is outside 1.." + PutRequest.MAX_REPLICAS);
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -5,6 +5,7 @@ import io.modelcache.client.ModelStat;
 import io.modelcache.manifest.FileEntry;
 import io.modelcache.manifest.Manifest;
 import io.modelcache.manifest.TensorEntry;
+import io.modelcache.partition.PartitionEntity.PartitionInfo;
 import io.modelcache.placement.RandomPlacement;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,9 +37,10 @@ final class StatCommand implements Callable<Integer> {
             ModelStat stat = Cli.await(client.stat(name));
             Manifest manifest = stat.manifest();
             System.out.printf("model      %s (%s)%n", manifest.modelId(), manifest.state());
-            System.out.printf("bytes      %d%nchunks     %d of at most %d bytes%npartitions %d (placement %s%s)%n",
+            System.out.printf("bytes      %d%nchunks     %d of at most %d bytes%npartitions %d x %d replicas "
+                    + "(placement %s%s)%n",
                 manifest.totalBytes(), manifest.chunks().size(), manifest.chunkSizeBytes(),
-                manifest.partitionCount(), manifest.placement(),
+                manifest.partitionCount(), manifest.replicas(), manifest.placement(),
                 RandomPlacement.NAME.equals(manifest.placement()) ? ", seed " + manifest.placementSeed() : "");
             System.out.println("files");
             for (FileEntry file : manifest.files()) {
@@ -46,7 +48,12 @@ final class StatCommand implements Callable<Integer> {
             }
             System.out.printf("tensors    %d%n", manifest.tensors().size());
             manifest.tensors().stream().limit(tensorsToList).forEach(StatCommand::printTensor);
-            System.out.println("bytes per node");
+            System.out.println("partitions (partition.replica, node, chunks, bytes)");
+            for (PartitionInfo partition : stat.partitions()) {
+                System.out.printf("  %-40s %-40s %6d %14d%n", partition.entityId(), partition.nodeAddress(),
+                    partition.chunks(), partition.bytes());
+            }
+            System.out.printf("bytes per node (balance %.2f: the largest node over the mean)%n", stat.balance());
             for (Map.Entry<String, Long> node : stat.bytesByNode().entrySet()) {
                 System.out.printf("  %-40s %14d%n", node.getKey(), node.getValue());
             }

@@ -123,11 +123,34 @@ class CommandLineTest {
     }
 
     @Test
+    void putRefusesUnknownStoreStrategyAndReplicasOutOfRangeAsUsageErrors() {
+        Result strategy = run("put", tempDir.toString(), "--store", "eager");
+        Result replicas = run("put", tempDir.toString(), "--replicas", "0");
+
+        assertEquals(2, strategy.code());
+        assertEquals("modelcache: error: --store 'eager' is unknown; use serial, parallel or bounded "
+            + "(see 'modelcache put --help')", strategy.err().strip());
+        assertEquals(2, replicas.code());
+        assertEquals("modelcache: error: --replicas 0 is outside 1..16 (see 'modelcache put --help')",
+            replicas.err().strip());
+    }
+
+    @Test
+    void getRefusesUnknownLoadStrategyAsAUsageError() {
+        Result result = run("get", "m", "--out", tempDir.toString(), "--load", "greedy");
+
+        assertEquals(2, result.code());
+        assertEquals("modelcache: error: --load 'greedy' is unknown; use serial, parallel or bounded "
+            + "(see 'modelcache get --help')", result.err().strip());
+    }
+
+    @Test
     void putHelpShowsPlacementOptions() {
         Result result = run("put", "--help");
 
         assertEquals(0, result.code());
-        for (String option : new String[] {"--placement=NAME", "--partitions=N", "--placement-seed=N"}) {
+        for (String option : new String[] {"--placement=NAME", "--partitions=N", "--placement-seed=N",
+            "--store=STRATEGY", "--replicas=R"}) {
             assertTrue(result.out().contains(option), result.out());
         }
     }
