@@ -133,7 +133,7 @@ public final class ModelCacheClient implements AutoCloseable {
         Duration timeout = node.settings().locateTimeout();
         List<CompletableFuture<PartitionInfo>> answers = new ArrayList<>();
         for (int p = 0; p < manifest.partitionCount(); p++) {
-            answers.add(sharding.entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(p))
+            answers.add(sharding.entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(p, 0))
                 .<PartitionInfo>ask(PartitionEntity.GetPartitionInfo::new, timeout)
                 .toCompletableFuture()
                 .exceptionally(failure -> null));
@@ -145,7 +145,7 @@ public final class ModelCacheClient implements AutoCloseable {
             for (int p = 0; p < answers.size(); p++) {
                 PartitionInfo info = answers.get(p).join();
                 if (info == null) {
-                    unanswered.add(manifest.partitionEntityId(p));
+                    unanswered.add(manifest.partitionEntityId(p, 0));
                     continue;
                 }
                 partitions.add(info);

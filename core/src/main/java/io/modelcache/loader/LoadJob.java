@@ -195,8 +195,8 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
     /** Finds where a partition's chunks are read now: asks its entity, through sharding, for a ticket or its ref. */
     private void locate(int partition) {
         var entity = ClusterSharding.get(getContext().getSystem())
-            .entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(partition));
-        String notLocated = "partition " + manifest.partitionEntityId(partition) + " could not be located within "
+            .entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(partition, 0));
+        String notLocated = "partition " + manifest.partitionEntityId(partition, 0) + " could not be located within "
             + settings.locateTimeout().toMillis() + " ms";
         if (settings.transport().equals(ModelCacheSettings.ARTERY)) {
             getContext().ask(Located.class, entity, settings.locateTimeout(), PartitionEntity.Locate::new,
@@ -343,7 +343,7 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
             }
         }
         return fail("load of model '" + request.name() + "' failed: could not get " + describeChunks(missing)
-            + " of partition " + manifest.partitionEntityId(partition) + ": " + reason);
+            + " of partition " + manifest.partitionEntityId(partition, 0) + ": " + reason);
     }
 
     private String describeChunks(List<Integer> chunkIds) {

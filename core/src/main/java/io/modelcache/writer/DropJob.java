@@ -41,7 +41,7 @@ final class DropJob {
             for (int p = 0; p < manifest.partitionCount(); p++) {
                 int partition = p;
                 context.ask(PartitionDropped.class,
-                    sharding.entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(partition)), timeout,
+                    sharding.entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(partition, 0)), timeout,
                     DropPartition::new, (dropped, failure) -> new Answer(partition, dropped, failure));
             }
             return collect(manifest, replyTo, 0, 0, 0, new ArrayList<>());
@@ -56,7 +56,7 @@ final class DropJob {
         }
         return Behaviors.receiveMessage(answer -> {
             if (answer.dropped() == null) {
-                unanswered.add(manifest.partitionEntityId(answer.partition()));
+                unanswered.add(manifest.partitionEntityId(answer.partition(), 0));
                 return collect(manifest, replyTo, answers + 1, chunks, bytes, unanswered);
             }
             return collect(manifest, replyTo, answers + 1, chunks + answer.dropped().chunks(),

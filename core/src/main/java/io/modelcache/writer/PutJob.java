@@ -198,7 +198,7 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
         for (int p = 0; p < partitions.length; p++) {
             int partition = p;
             getContext().ask(Located.class,
-                sharding.entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(partition)),
+                sharding.entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(partition, 0)),
                 settings.locateTimeout(), PartitionEntity.Locate::new,
                 (located, failure) -> new PartitionLocated(partition, located, failure));
         }
@@ -206,7 +206,7 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
 
     private Behavior<Command> onPartitionLocated(PartitionLocated located) {
         if (located.located() == null) {
-            return fail("partition " + manifest.partitionEntityId(located.partition()) + " could not be located "
+            return fail("partition " + manifest.partitionEntityId(located.partition(), 0) + " could not be located "
                 + "within " + settings.locateTimeout().toMillis() + " ms");
         }
         partitions[located.partition()] = located.located().partition();
@@ -261,7 +261,7 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
     private Behavior<Command> onChunkTimedOut(ChunkTimedOut timedOut) {
         ChunkEntry chunk = manifest.chunks().get(timedOut.chunkId());
         return fail("chunk " + timedOut.chunkId() + " of " + fileOf(chunk) + " at offset " + chunk.offsetBytes()
-            + " was not acknowledged by partition " + manifest.partitionEntityId(chunk.partition()) + " within "
+            + " was not acknowledged by partition " + manifest.partitionEntityId(chunk.partition(), 0) + " within "
             + settings.storeChunkTimeout().toMillis() + " ms");
     }
 
