@@ -53,6 +53,7 @@ import java.util.Set;
 final class ReplicaAwareAllocationStrategy extends ShardCoordinator.AbstractShardAllocationStrategy {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaAwareAllocationStrategy.class);
 
+    /** Shards refused since their last allocation, so each is warned about once; one that is never placed stays. */
     private final Set<String> shardsWaitingForNode = new HashSet<>();
 
     @Override
@@ -64,9 +65,9 @@ final class ReplicaAwareAllocationStrategy extends ShardCoordinator.AbstractShar
         for (Map.Entry<ActorRef, IndexedSeq<String>> entry : currentShardAllocations.entrySet()) {
             IndexedSeq<String> shards = entry.getValue();
             int load = shards.size();
-            boolean isLighter = chosen == null || load < chosenLoad
+            boolean isPreferred = chosen == null || load < chosenLoad
                 || load == chosenLoad && pathOf(entry.getKey()).compareTo(pathOf(chosen)) < 0;
-            if (isLighter && !holdsSibling(shards, siblingPrefix, shardId)) {
+            if (isPreferred && !holdsSibling(shards, siblingPrefix, shardId)) {
                 chosen = entry.getKey();
                 chosenLoad = load;
             }
