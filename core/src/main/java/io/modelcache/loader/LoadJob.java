@@ -434,7 +434,7 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
             }
         }
         return fail("load of model '" + request.name() + "' failed: could not get " + describeChunks(missing)
-            + " of partition " + manifest.partitionEntityId(partition) + ": " + reason);
+            + " of partition " + manifest.partitionEntityId(partition, 0) + ": " + reason);
     }
 
     private String describeChunks(List<Integer> chunkIds) {

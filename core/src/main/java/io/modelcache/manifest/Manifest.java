@@ -1,5 +1,6 @@
 package io.modelcache.manifest;
 
+import io.modelcache.partition.PartitionId;
 import io.modelcache.serialization.ControlMessage;
 
 import java.util.List;
@@ -63,14 +64,15 @@ public record Manifest(
         return name + "@" + version;
     }
 
-    /** @return the sharding entity id of one partition of this model */
-    public String partitionEntityId(int partition) {
-        return modelId() + "#" + partition;
-    }
-
-    /** @return the sharding entity id of one replica of one partition of this model */
+    /**
+     * @param partition the partition, from 0 to {@link #partitionCount()} less one
+     * @param replica the replica, from 0
+     * @return the sharding entity id of one replica of one partition of this model,
+     *         {@code name@version#partition.replica}
+     * @throws IllegalArgumentException naming the value when an index is negative
+     */
     public String partitionEntityId(int partition, int replica) {
-        return replica == 0 ? partitionEntityId(partition) : modelId() + "#" + partition + "." + replica;
+        return new PartitionId(modelId(), partition, replica).format();
     }
 
     /** @return the sum of the files' sizes */

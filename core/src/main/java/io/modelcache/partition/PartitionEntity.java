@@ -26,8 +26,10 @@ import java.util.Map;
 /**
  * Holds the chunks of one partition of one model in the node's off-heap store.
  *
- * <p>The entity id is {@code name@version#partition}. The entity keeps no state outside memory: if its node
- * is lost it restarts empty elsewhere and answers {@link ChunkUnavailable} for what it no longer holds.
+ * <p>The entity id is {@code name@version#partition.replica} ({@link PartitionId}), and it is also the shard
+ * id, so that {@link ReplicaAwareAllocationStrategy} can keep the replicas of one partition on distinct nodes.
+ * The entity keeps no state outside memory: if its node is lost it restarts empty elsewhere and answers
+ * {@link ChunkUnavailable} for what it no longer holds.
  * Automatic passivation is off ({@code pekko.cluster.sharding.passivation.strategy = none}); an entity
  * stops only after {@link DropPartition}, which frees its memory first.
  */
@@ -139,7 +141,8 @@ public final class PartitionEntity extends AbstractBehavior<PartitionEntity.Comm
 
     /**
      * Registers the entity type with sharding on this member; members without the {@code data} role get a
-     * proxy only.
+     * proxy only. Every member routes with the same extractor (one shard per replica), which proxies need as
+     * much as regions; the allocation strategy matters only where the coordinator runs, on the oldest data node.
      *
      * @param sharding this member's sharding extension
      * @param store this node's store, or {@code null} on a client
@@ -147,11 +150,12 @@ public final class PartitionEntity extends AbstractBehavior<PartitionEntity.Comm
     public static void init(ClusterSharding sharding, NodeStore store) {
         sharding.init(Entity.of(TYPE_KEY, context -> create(context.getEntityId(), store))
             .withRole(DATA_ROLE)
-            .withAllocationStrategy(new KeepInPlaceAllocationStrategy()));
+            .withMessageExtractor(new PartitionMessageExtractor())
+            .withAllocationStrategy(new ReplicaAwareAllocationStrategy()));
     }
 
     /**
-     * @param entityId the entity id, {@code name@version#partition}
+     * @param entityId the entity id, {@code name@version#partition.replica}
      * @param store the node's store that accounts the chunks
      * @return the entity's behavior
      */

@@ -261,7 +261,7 @@ class WriterAndLoaderTest {
         ClusterSharding sharding = ClusterSharding.get(testKit.system());
         TestProbe<PartitionEntity.PartitionDropped> dropped = testKit.createTestProbe();
         for (int p = 0; p < manifest.partitionCount(); p++) {
-            sharding.entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(p))
+            sharding.entityRefFor(PartitionEntity.TYPE_KEY, manifest.partitionEntityId(p, 0))
                 .tell(new PartitionEntity.DropPartition(dropped.ref()));
             dropped.receiveMessage(WAIT);
         }

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class PartitionEntityTest {
-    private static final String ENTITY_ID = "m@v#0";
+    private static final String ENTITY_ID = "m@v#0.0";
     private static final int CHUNK_BYTES = 64 * 1024;
 
     private ActorTestKit testKit;
