@@ -125,6 +125,28 @@ class StrategiesContractTest {
         }
     }
 
+    /**
+     * Hash placement with 8 partitions per node on a model of 384 chunks: the allocation puts 8 partitions on each
+     * node and the fullest node holds at most 1.15 times the mean bytes.
+     */
+    @org.junit.jupiter.api.Test
+    void hashPlacementWithEightPartitionsPerNodeBalancesTheNodes() throws Exception {
+        Path large = tempDir.resolve("large.safetensors");
+        SafetensorsWriter.write(large, Map.of(), List.of(new TensorSpec("w", DType.U8, new long[] {384 * 16384 - 64})),
+            3);
+        client.put(PutRequest.of(large, "balanced").withPlacement("hash").withPartitions(24))
+            .toCompletableFuture().get(60, TimeUnit.SECONDS);
+        try {
+            ModelStat stat = client.stat("balanced").toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+            assertEquals(3, stat.bytesByNode().size());
+            assertTrue(stat.balance() <= 1.15, "largest node over the mean: " + stat.balance() + " "
+                + stat.bytesByNode());
+        } finally {
+            client.remove("balanced").toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
     /** What the strategy allows, and a measured peak within it. */
     private static void assertInFlight(TransferStrategy strategy, int allowed, int peak, int requests,
                                        String what) {
