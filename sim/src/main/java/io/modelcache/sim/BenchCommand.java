@@ -32,8 +32,13 @@ final class BenchCommand implements Callable<Integer> {
         description = "Bytes per value, at most 512MiB (default: ${DEFAULT-VALUE}).")
     String valueSize;
 
+    @Option(names = "--warm-ups", paramLabel = "N", defaultValue = "3",
+        description = "Unmeasured runs per system and client count, the first checked byte for byte "
+            + "(default: ${DEFAULT-VALUE}).")
+    int warmUps;
+
     @Option(names = "--runs", paramLabel = "N", defaultValue = "3",
-        description = "Measured runs after one warm-up; the median is reported (default: ${DEFAULT-VALUE}).")
+        description = "Measured runs after the warm-ups; the median is reported (default: ${DEFAULT-VALUE}).")
     int runs;
 
     @Option(names = "--clients", paramLabel = "LIST", split = ",", defaultValue = "1,4",
@@ -41,8 +46,8 @@ final class BenchCommand implements Callable<Integer> {
     List<Integer> clients;
 
     @Option(names = "--systems", paramLabel = "LIST", split = ",",
-        description = "Systems to measure, of: page-cache, raw-tcp, redis, memcached, hazelcast, modelcache "
-            + "(default: all).")
+        description = "Systems to measure, of: page-cache, raw-tcp, redis, memcached, hazelcast, modelcache, "
+            + "modelcache-aeron, modelcache-ipc (default: all).")
     List<String> systems;
 
     @Option(names = "--out", paramLabel = "DIR",
@@ -70,7 +75,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         Path outDirectory = out != null ? out : Path.of("sim-results",
             "bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        BenchSettings settings = new BenchSettings(Sizes.parse("--size", size), (int) valueSizeBytes, runs, clients,
+        BenchSettings settings = new BenchSettings(Sizes.parse("--size", size), (int) valueSizeBytes, warmUps, runs,
+            clients,
             systems != null ? systems : Systems.NAMES, outDirectory.toAbsolutePath(), randomSeed, parallelism,
             !noInstall);
         BenchResult result = Bench.run(settings, System.out);

@@ -17,7 +17,7 @@ import java.util.Optional;
 
 /**
  * Runs the bench: generates the values once, then for each system in turn sets it up, measures every client
- * count (one checked warm-up, then the measured runs, median reported) and tears it down before the next, so
+ * count (warm-ups, the first checked byte for byte, then the measured runs, median reported) and tears it down before the next, so
  * that no two systems compete for the two cores or the memory. A system that is unavailable is reported and
  * skipped; one that fails is reported and the bench goes on with the next.
  *
@@ -50,9 +50,9 @@ public final class Bench {
         Map<String, String> unavailable = new LinkedHashMap<>();
         Map<String, String> failed = new LinkedHashMap<>();
         List<String> notes = new ArrayList<>();
-        out.printf("bench: %s in values of %s, clients %s, %d runs after a warm-up, systems %s%n",
+        out.printf("bench: %s in values of %s, clients %s, %d runs after %d warm-ups, systems %s%n",
             Sizes.describe(settings.sizeBytes()), Sizes.describe(settings.valueSizeBytes()),
-            settings.clientCounts(), settings.runs(), String.join(", ", settings.systems()));
+            settings.clientCounts(), settings.runs(), settings.warmUps(), String.join(", ", settings.systems()));
 
         try (Workspace workspace = Workspace.create(settings.outDirectory().resolve("logs"));
              Arena arena = Arena.ofShared()) {
@@ -95,6 +95,9 @@ public final class Bench {
         long readBytes = 0;
         for (int clients : settings.clientCounts()) {
             system.warmUp(clients);
+            for (int warmUp = 1; warmUp < settings.warmUps(); warmUp++) {
+                system.measure(clients);
+            }
             double[] megabytesPerSecond = new double[settings.runs()];
             long allocatedBeforeBytes = THREADS.getTotalThreadAllocatedBytes();
             for (int run = 0; run < settings.runs(); run++) {
@@ -143,7 +146,9 @@ public final class Bench {
         out.print(BenchReport.table(result.rows()));
         out.println();
         String runs = settings.runs() == 1 ? "1 run" : settings.runs() + " runs";
-        out.println("MB/s = 10^6 bytes/s of reads, median of " + runs + " after one warm-up whose bytes were checked "
+        int warmUps = settings.warmUps();
+        out.println("MB/s = 10^6 bytes/s of reads, median of " + runs + " after " + warmUps + " warm-up"
+            + (warmUps == 1 ? "" : "s") + ", the first's bytes checked "
             + "against the source; each of N clients reads all " + Sizes.describe(settings.sizeBytes())
             + " into its own off-heap memory; MB/s is the aggregate (N × bytes / wall time)");
         out.println("heap allocated: bytes allocated by all threads of the bench's JVM (the clients) during the "

@@ -10,7 +10,9 @@ import java.util.List;
  *
  * @param sizeBytes the total bytes each system stores and each client reads
  * @param valueSizeBytes the bytes of one value (the last one may be shorter)
- * @param runs measured runs per system and client count, after one warm-up; the median is reported
+ * @param warmUps unmeasured runs per system and client count before the measured ones, the first checked
+ *     byte for byte; every system gets the same, so JIT compilation in the clients and in JVM servers is done
+ * @param runs measured runs per system and client count, after the warm-ups; the median is reported
  * @param clientCounts the numbers of concurrent clients to measure, in order, without repeats
  * @param systems the systems to measure, in order, each one of {@link Systems#NAMES}
  * @param outDirectory where the CSV, the chart and the processes' logs go
@@ -18,7 +20,7 @@ import java.util.List;
  * @param loadParallelism modelcache's load parallelism P
  * @param mayInstall whether a missing redis-server or memcached may be installed with apt-get
  */
-public record BenchSettings(long sizeBytes, int valueSizeBytes, int runs, List<Integer> clientCounts,
+public record BenchSettings(long sizeBytes, int valueSizeBytes, int warmUps, int runs, List<Integer> clientCounts,
                             List<String> systems, Path outDirectory, long randomSeed, int loadParallelism,
                             boolean mayInstall) {
     /** The largest value: Redis's default limit on one string (proto-max-bulk-len). */
@@ -51,6 +53,7 @@ public record BenchSettings(long sizeBytes, int valueSizeBytes, int runs, List<I
             throw new IllegalArgumentException("--size " + sizeBytes + " bytes in values of " + valueSizeBytes
                 + " bytes makes " + valueCount + " values, more than the limit of " + MAX_VALUES);
         }
+        checkRange("--warm-ups", warmUps, 1, MAX_RUNS);
         checkRange("--runs", runs, 1, MAX_RUNS);
         checkRange("--parallelism", loadParallelism, 1, MAX_PARALLELISM);
         if (clientCounts.isEmpty()) {

@@ -86,6 +86,6 @@ class BenchSettingsTest {
 
     private static BenchSettings settings(long sizeBytes, int valueSizeBytes, List<Integer> clients,
                                           List<String> systems) {
-        return new BenchSettings(sizeBytes, valueSizeBytes, 1, clients, systems, Path.of("target"), 42, 8, false);
+        return new BenchSettings(sizeBytes, valueSizeBytes, 1, 1, clients, systems, Path.of("target"), 42, 8, false);
     }
 }

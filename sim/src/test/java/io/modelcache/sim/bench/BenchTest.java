@@ -24,7 +24,7 @@ class BenchTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void measuresEveryAvailableSystemAndLeavesNoProcessRunning() throws Exception {
-        BenchSettings settings = new BenchSettings(64 << 20, 1 << 20, 1, List.of(1), Systems.NAMES,
+        BenchSettings settings = new BenchSettings(64 << 20, 1 << 20, 1, 1, List.of(1), Systems.NAMES,
             Path.of("target", "bench-test").toAbsolutePath(), 42, 8, false);
 
         BenchResult result = Bench.run(settings, System.out);
