@@ -89,6 +89,7 @@ public final class AeronDataServer implements DataPlaneServer {
     private final Map<String, Outbound> outboundByLoader = new HashMap<>();
     private final Semaphore answerSlots = new Semaphore(MAX_ANSWERS_IN_FLIGHT);
     private final AtomicLong refusals = new AtomicLong();
+    private final AtomicLong served = new AtomicLong();
     private final AgentRunner poller;
     private volatile boolean isClosed;
 
@@ -217,6 +218,11 @@ public final class AeronDataServer implements DataPlaneServer {
         return refusals.get();
     }
 
+    @Override
+    public long served() {
+        return served.get();
+    }
+
     /** @return the driver this server takes requests on */
     public AeronMediaDriver driver() {
         return driver;
@@ -337,6 +343,7 @@ public final class AeronDataServer implements DataPlaneServer {
             claim.commit();
             sentBytes += payloadBytes;
         } while (sentBytes < asked.lengthBytes());
+        served.incrementAndGet();
         return DataFrames.OK;
     }
 

@@ -18,6 +18,9 @@ public interface DataPlaneServer extends AutoCloseable {
     /** @return requests refused since start (bad ticket, range, chunk or frame) */
     long refusals();
 
+    /** @return chunk ranges served whole since start */
+    long served();
+
     /** Stops serving and releases the port. */
     @Override
     void close();

@@ -36,6 +36,7 @@ public final class TcpDataServer implements DataPlaneServer {
     private final TicketTable tickets;
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong refusals = new AtomicLong();
+    private final AtomicLong served = new AtomicLong();
     private final Thread acceptor;
     private volatile boolean isClosed;
 
@@ -91,6 +92,11 @@ public final class TcpDataServer implements DataPlaneServer {
     @Override
     public long refusals() {
         return refusals.get();
+    }
+
+    @Override
+    public long served() {
+        return served.get();
     }
 
     private void acceptLoop() {
@@ -156,7 +162,9 @@ public final class TcpDataServer implements DataPlaneServer {
             return;
         }
         DataFrames.writeResponseHeader(header.clear(), request.chunkId(), DataFrames.OK, request.lengthBytes());
-        if (!chunk.writeTo(connection, header.flip(), request.offsetBytes(), request.lengthBytes())) {
+        if (chunk.writeTo(connection, header.flip(), request.offsetBytes(), request.lengthBytes())) {
+            served.incrementAndGet();
+        } else {
             refuse(connection, header, request.chunkId(), DataFrames.NOT_HELD);
         }
     }

@@ -147,6 +147,39 @@ class StrategiesContractTest {
         }
     }
 
+    /**
+     * One partition stored twice: if the loader read only one replica, one node would serve every chunk; reads
+     * spread over replicas, so both nodes holding the partition serve some.
+     */
+    @org.junit.jupiter.api.Test
+    void aLoadSpreadsItsReadsOverAPartitionsReplicas() throws Exception {
+        client.put(PutRequest.of(model, "spread").withPartitions(1).withReplicas(2))
+            .toCompletableFuture().get(60, TimeUnit.SECONDS);
+        try {
+            long[] before = served();
+            try (LoadedModel loaded = client.load(LoadRequest.intoMemory("spread").withStrategy(TransferStrategy.SERIAL))
+                .toCompletableFuture().get(60, TimeUnit.SECONDS)) {
+                assertEquals(-1, expected.mismatch(loaded.file("mixed.safetensors")));
+            }
+            long[] after = served();
+            int serving = 0;
+            long total = 0;
+            for (int node = 0; node < after.length; node++) {
+                total += after[node] - before[node];
+                serving += after[node] > before[node] ? 1 : 0;
+            }
+            int chunks = client.find("spread").toCompletableFuture().get(30, TimeUnit.SECONDS).chunks().size();
+            assertEquals(chunks, total, "every chunk served once");
+            assertEquals(2, serving, "nodes that served chunks of the one partition");
+        } finally {
+            client.remove("spread").toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static long[] served() {
+        return cluster.nodes().stream().mapToLong(node -> NodeRuntime.get(node.system()).dataServer().served()).toArray();
+    }
+
     /** What the strategy allows, and a measured peak within it. */
     private static void assertInFlight(TransferStrategy strategy, int allowed, int peak, int requests,
                                        String what) {
