@@ -5,30 +5,32 @@ import io.modelcache.node.TransferStrategy;
 import java.util.List;
 
 /**
- * Predicts how long a put or a load takes from the work's shape and four constants fitted to measurements.
+ * Predicts how long a put or a load takes from the work's shape and five constants fitted to measurements.
  *
  * <p>A transfer moves {@code bytes} over {@code nodes} data nodes in {@code requests} requests (a put: one per
  * chunk; a load: one per batch of chunks), keeping {@code k = strategy.inFlight(P, requests)} of them in flight.
  * One request costs a fixed latency {@code L} (round trip, scheduling, bookkeeping) plus its {@code b} bytes at
  * one stream's bandwidth {@code S}: {@code t = L + b / S}. With {@code k} in flight the bytes move at
  * {@code k * b / t} per second, but never faster than the nodes can send ({@code nodes * N}) or the one
- * receiver can take ({@code C}):
+ * receiver can take ({@code C}); before the first request the transfer spends {@code T0} getting ready
+ * (locating partitions, asking for tickets, starting the fetchers):
  *
  * <pre>
- *   seconds = bytes / min(k * b / t, nodes * N, C)
+ *   seconds = T0 + bytes / min(k * b / t, nodes * N, C)
  * </pre>
  *
- * so a serial transfer takes {@code requests * t}, and raising P helps until a node or the receiver saturates.
- * It ignores what the measurements show only weakly on loopback: uneven spread of requests over nodes, the
- * start of a transfer (locating partitions, the first round trip) and the CPU the processes share on one host.
+ * so a serial transfer takes {@code T0 + requests * t}, and raising P helps until a node or the receiver
+ * saturates. It ignores what the measurements show only weakly on loopback: uneven spread of requests over
+ * nodes, and the CPU the processes share on one host.
  *
+ * @param setupSeconds {@code T0}, the fixed cost of one transfer
  * @param latencySeconds {@code L}, the fixed cost of one request
  * @param streamBytesPerSecond {@code S}, how fast one request's bytes move
  * @param nodeBytesPerSecond {@code N}, how fast one data node sends (or stores)
  * @param sinkBytesPerSecond {@code C}, how fast the one writer or loader takes bytes
  */
-public record TimeModel(double latencySeconds, double streamBytesPerSecond, double nodeBytesPerSecond,
-                        double sinkBytesPerSecond) {
+public record TimeModel(double setupSeconds, double latencySeconds, double streamBytesPerSecond,
+                        double nodeBytesPerSecond, double sinkBytesPerSecond) {
 
     /**
      * The shape of one transfer.
@@ -71,11 +73,11 @@ public record TimeModel(double latencySeconds, double streamBytesPerSecond, doub
         double requestSeconds = latencySeconds + bytesPerRequest / streamBytesPerSecond;
         double rate = Math.min(transfer.inFlight() * bytesPerRequest / requestSeconds,
             Math.min(transfer.nodes() * nodeBytesPerSecond, sinkBytesPerSecond));
-        return transfer.bytes() / rate;
+        return setupSeconds + transfer.bytes() / rate;
     }
 
     /**
-     * Fits the four constants to measurements: minimizes the squared log of predicted over measured seconds (so
+     * Fits the five constants to measurements: minimizes the squared log of predicted over measured seconds (so
      * a 2x miss weighs the same on a fast and a slow point) by pattern search in log space, from nine starts.
      *
      * @throws IllegalArgumentException if there are no observations or one has no positive seconds
@@ -93,7 +95,8 @@ public record TimeModel(double latencySeconds, double streamBytesPerSecond, doub
         double bestError = Double.MAX_VALUE;
         for (double nodeStart : new double[] {1e8, 1e9, 1e10}) { // the caps' min() has flat regions: start apart
             for (double sinkStart : new double[] {1e8, 1e9, 1e10}) {
-                double[] logs = {Math.log(1e-3), Math.log(1e9), Math.log(nodeStart), Math.log(sinkStart)};
+                double[] logs = {Math.log(1e-3), Math.log(1e-3), Math.log(1e9), Math.log(nodeStart),
+                    Math.log(sinkStart)};
                 double error = search(logs, observations);
                 if (error < bestError) {
                     bestError = error;
@@ -143,12 +146,14 @@ public record TimeModel(double latencySeconds, double streamBytesPerSecond, doub
     }
 
     private static TimeModel of(double[] logs) {
-        return new TimeModel(Math.exp(logs[0]), Math.exp(logs[1]), Math.exp(logs[2]), Math.exp(logs[3]));
+        return new TimeModel(Math.exp(logs[0]), Math.exp(logs[1]), Math.exp(logs[2]), Math.exp(logs[3]),
+            Math.exp(logs[4]));
     }
 
     @Override
     public String toString() {
-        return String.format("L=%.2f ms, S=%.0f MB/s, N=%.0f MB/s per node, C=%.0f MB/s", latencySeconds * 1e3,
-            streamBytesPerSecond / 1e6, nodeBytesPerSecond / 1e6, sinkBytesPerSecond / 1e6);
+        return String.format("T0=%.1f ms, L=%.2f ms, S=%.0f MB/s, N=%.0f MB/s per node, C=%.0f MB/s",
+            setupSeconds * 1e3, latencySeconds * 1e3, streamBytesPerSecond / 1e6, nodeBytesPerSecond / 1e6,
+            sinkBytesPerSecond / 1e6);
     }
 }

@@ -14,13 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TimeModelTest {
     private static final long MODEL_BYTES = 133_093_490;
-    private static final TimeModel KNOWN = new TimeModel(2e-3, 600e6, 900e6, 1500e6);
+    private static final TimeModel KNOWN = new TimeModel(5e-3, 2e-3, 600e6, 900e6, 1500e6);
 
     @Test
     void serialTransferTakesEachRequestInTurn() {
         Transfer serial = new Transfer(TransferStrategy.SERIAL, 16, 3, 32L << 22, 32);
 
-        assertEquals(32 * (2e-3 + (4 << 20) / 600e6), KNOWN.seconds(serial), 1e-9);
+        assertEquals(5e-3 + 32 * (2e-3 + (4 << 20) / 600e6), KNOWN.seconds(serial), 1e-9);
     }
 
     @Test
@@ -29,8 +29,8 @@ class TimeModelTest {
         double two = KNOWN.seconds(new Transfer(TransferStrategy.BOUNDED, 2, 3, MODEL_BYTES, 32));
         double saturated = KNOWN.seconds(new Transfer(TransferStrategy.BOUNDED, 4, 3, MODEL_BYTES, 32));
 
-        assertEquals(one / 2, two, 1e-9, "two streams, twice the rate");
-        assertEquals(MODEL_BYTES / 1500e6, saturated, 1e-9, "the receiver's bandwidth bounds four streams");
+        assertEquals((one - 5e-3) / 2, two - 5e-3, 1e-9, "two streams, twice the rate");
+        assertEquals(5e-3 + MODEL_BYTES / 1500e6, saturated, 1e-9, "the receiver's bandwidth bounds four streams");
         assertEquals(saturated, KNOWN.seconds(new Transfer(TransferStrategy.BOUNDED, 16, 3, MODEL_BYTES, 32)), 1e-9);
         assertEquals(saturated, KNOWN.seconds(new Transfer(TransferStrategy.PARALLEL, 1, 3, MODEL_BYTES, 32)), 1e-9);
     }
@@ -65,6 +65,7 @@ class TimeModelTest {
         TimeModel fitted = TimeModel.fit(observations);
 
         assertTrue(fitted.logError(observations) < 0.01, fitted + " misses by " + fitted.logError(observations));
+        assertEquals(KNOWN.setupSeconds(), fitted.setupSeconds(), KNOWN.setupSeconds() * 0.05);
         assertEquals(KNOWN.latencySeconds(), fitted.latencySeconds(), KNOWN.latencySeconds() * 0.05);
         assertEquals(KNOWN.streamBytesPerSecond(), fitted.streamBytesPerSecond(), KNOWN.streamBytesPerSecond() * 0.05);
         assertEquals(KNOWN.nodeBytesPerSecond(), fitted.nodeBytesPerSecond(), KNOWN.nodeBytesPerSecond() * 0.05);
