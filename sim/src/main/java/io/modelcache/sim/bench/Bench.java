@@ -1,6 +1,7 @@
 package io.modelcache.sim.bench;
 
 import io.modelcache.node.Failures;
+import io.modelcache.sim.process.Workspace;
 
 import java.io.IOException;
 import java.io.PrintStream;

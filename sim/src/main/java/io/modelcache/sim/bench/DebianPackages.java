@@ -1,5 +1,8 @@
 package io.modelcache.sim.bench;
 
+import io.modelcache.sim.process.ChildProcess;
+import io.modelcache.sim.process.Workspace;
+
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -5,6 +5,10 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.modelcache.sim.HazelcastMember;
+import io.modelcache.sim.process.ChildProcess;
+import io.modelcache.sim.process.JavaCommand;
+import io.modelcache.sim.process.Ports;
+import io.modelcache.sim.process.Workspace;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;

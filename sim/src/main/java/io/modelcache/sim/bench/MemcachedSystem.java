@@ -1,5 +1,6 @@
 package io.modelcache.sim.bench;
 
+import io.modelcache.sim.process.Workspace;
 import net.spy.memcached.CachedData;
 import net.spy.memcached.ConnectionFactory;
 import net.spy.memcached.ConnectionFactoryBuilder;

@@ -7,7 +7,9 @@ import io.modelcache.loader.LoadRequest;
 import io.modelcache.loader.LoadedModel;
 import io.modelcache.node.Failures;
 import io.modelcache.node.NodeAgent;
-import io.modelcache.sim.ParentWatch;
+import io.modelcache.sim.process.ChildProcess;
+import io.modelcache.sim.process.DataNodes;
+import io.modelcache.sim.process.Workspace;
 import io.modelcache.writer.PutRequest;
 
 import java.lang.foreign.Arena;
@@ -18,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -116,31 +117,14 @@ final class ModelCacheSystem implements BenchSystem {
         nodeUsedBytes = status().nodes().stream().mapToLong(NodeAgent.NodeStatus::usedBytes).sum();
     }
 
-    /** Starts the first node, waits for its port, then the others with it as their seed; returns the seed. */
+    /** Starts the nodes, the first one alone, and waits for their ports; returns the first one's address. */
     private String startNodes() throws Exception {
         String budgetBytes = Long.toString(Math.max(MIN_BUDGET_BYTES, values.sizeBytes()));
-        String seed = null;
-        List<Integer> ports = new ArrayList<>();
-        for (int i = 0; i < NODES; i++) {
-            int port = Ports.free();
-            List<String> arguments = new ArrayList<>(List.of("io.modelcache.app.ModelCacheCommand", "node",
-                "--host", "127.0.0.1", "--port", Integer.toString(port), "--memory", budgetBytes));
-            if (seed != null) {
-                arguments.addAll(List.of("--seed", seed));
-            }
-            ChildProcess node = workspace.start(name() + "-node-" + (i + 1),
-                JavaCommand.of(0, memberFlags(), ParentWatch.class, arguments), Map.of());
-            nodes.add(node);
-            ports.add(port);
-            if (seed == null) {
-                node.awaitListening(port, NODE_START_TIMEOUT_MS);
-                seed = "127.0.0.1:" + port;
-            }
-        }
-        for (int i = 1; i < NODES; i++) {
-            nodes.get(i).awaitListening(ports.get(i), NODE_START_TIMEOUT_MS);
-        }
-        return seed;
+        DataNodes launcher = new DataNodes(workspace, name() + "-node-", 0, memberFlags(),
+            List.of("--memory", budgetBytes));
+        List<DataNodes.DataNode> started = launcher.startCluster(NODES, NODE_START_TIMEOUT_MS);
+        nodes.addAll(launcher.processes());
+        return started.getFirst().address();
     }
 
     private void awaitDataNodes() throws Exception {

@@ -1,5 +1,7 @@
 package io.modelcache.sim.bench;
 
+import io.modelcache.sim.process.Workspace;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;

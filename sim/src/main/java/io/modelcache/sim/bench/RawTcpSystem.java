@@ -1,6 +1,10 @@
 package io.modelcache.sim.bench;
 
 import io.modelcache.sim.RawTcpServer;
+import io.modelcache.sim.process.ChildProcess;
+import io.modelcache.sim.process.JavaCommand;
+import io.modelcache.sim.process.Ports;
+import io.modelcache.sim.process.Workspace;
 
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.modelcache.sim.bench;
 
+import io.modelcache.sim.process.Workspace;
 import redis.clients.jedis.Jedis;
 
 import java.io.PrintStream;

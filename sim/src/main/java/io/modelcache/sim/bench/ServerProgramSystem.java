@@ -1,5 +1,9 @@
 package io.modelcache.sim.bench;
 
+import io.modelcache.sim.process.ChildProcess;
+import io.modelcache.sim.process.Ports;
+import io.modelcache.sim.process.Workspace;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;

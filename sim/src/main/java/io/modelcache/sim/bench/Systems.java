@@ -1,5 +1,7 @@
 package io.modelcache.sim.bench;
 
+import io.modelcache.sim.process.Workspace;
+
 import java.io.PrintStream;
 import java.util.List;
 

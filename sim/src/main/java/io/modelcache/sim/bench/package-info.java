@@ -3,7 +3,7 @@
  * Hazelcast, modelcache) and read back by 1..N concurrent clients, side by side.
  *
  * <p>{@link io.modelcache.sim.bench.Bench} runs it; each system is a {@link io.modelcache.sim.bench.BenchSystem};
- * {@link io.modelcache.sim.bench.Workspace} owns every process and temporary file a run creates and removes
+ * {@link io.modelcache.sim.process.Workspace} owns every process and temporary file a run creates and removes
  * them at the end, on failure and on Ctrl-C.
  *
  * <p>Threading: a bench runs on the caller's thread; a measurement starts one thread per client and waits for

@@ -1,12 +1,12 @@
-package io.modelcache.sim.bench;
+package io.modelcache.sim.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-/** Free ports on 127.0.0.1 for the servers the bench starts. */
-final class Ports {
+/** Free ports on 127.0.0.1 for the servers the bench and the simulator start. */
+public final class Ports {
     private Ports() {
     }
 
@@ -16,7 +16,7 @@ final class Ports {
      *
      * @return a port that was free a moment ago
      */
-    static int free() {
+    public static int free() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return socket.getLocalPort();
         } catch (IOException e) {

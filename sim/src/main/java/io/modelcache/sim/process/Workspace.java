@@ -1,4 +1,4 @@
-package io.modelcache.sim.bench;
+package io.modelcache.sim.process;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,13 +14,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Owns everything a bench run leaves on the machine: the processes it starts and a temporary directory.
+ * Owns everything a bench or simulator run leaves on the machine: the processes it starts and a temporary
+ * directory.
  *
- * <p>{@link #close()} stops every process still running (SIGTERM, then SIGKILL after a grace period) and deletes
- * the directory. A shutdown hook does the same when the JVM ends before {@code close} (Ctrl-C, SIGTERM, an
- * uncaught error); the hook is removed by a normal {@code close}. Processes killed with SIGKILL together with
- * the bench cannot be reached by the hook: Java children exit when their standard input closes, but servers such
- * as redis-server and the temporary directory stay.
+ * <p>{@link #close()} stops every process still running (SIGCONT to a suspended one, SIGTERM, then SIGKILL after a
+ * grace period) and deletes the directory, also when the closing thread is interrupted: the interrupt is kept for
+ * the caller, but only after every process has exited. A shutdown hook does the same when the JVM ends before
+ * {@code close} (Ctrl-C, SIGTERM, an uncaught error); the hook is removed by a normal {@code close}. Processes
+ * killed with SIGKILL together with their parent cannot be reached by the hook: Java children exit when their
+ * standard input closes, but servers such as redis-server and the temporary directory stay.
  */
 public final class Workspace implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Workspace.class);
@@ -29,13 +31,14 @@ public final class Workspace implements AutoCloseable {
     private final Path directory;
     private final Path logDirectory;
     private final List<ChildProcess> children = new ArrayList<>();
+    private final List<ChildProcess> everStarted = new ArrayList<>();
     private final Thread shutdownHook;
     private boolean isClosed;
 
     private Workspace(Path directory, Path logDirectory) {
         this.directory = directory;
         this.logDirectory = logDirectory;
-        this.shutdownHook = new Thread(this::closeQuietly, "bench-workspace-cleanup");
+        this.shutdownHook = new Thread(this::closeQuietly, "workspace-cleanup");
     }
 
     /**
@@ -45,7 +48,7 @@ public final class Workspace implements AutoCloseable {
      */
     public static Workspace create(Path logDirectory) throws IOException {
         Files.createDirectories(logDirectory);
-        Workspace workspace = new Workspace(Files.createTempDirectory("modelcache-bench-"), logDirectory);
+        Workspace workspace = new Workspace(Files.createTempDirectory("modelcache-"), logDirectory);
         Runtime.getRuntime().addShutdownHook(workspace.shutdownHook);
         return workspace;
     }
@@ -62,25 +65,67 @@ public final class Workspace implements AutoCloseable {
      * @param command the program and its arguments
      * @param environment variables to add to this JVM's environment
      * @throws IOException when the program cannot be started
+     * @throws IllegalStateException when the workspace is closed
      */
-    public synchronized ChildProcess start(String name, List<String> command, Map<String, String> environment)
+    public ChildProcess start(String name, List<String> command, Map<String, String> environment)
+        throws IOException {
+        Path logFile = logDirectory.resolve(name + ".log");
+        return start(name, command, environment, logFile, ProcessBuilder.Redirect.to(logFile.toFile()), true);
+    }
+
+    /**
+     * Starts a process whose standard output the caller reads ({@code process().getInputStream()}); its standard
+     * error goes to {@code <log directory>/<name>.log}, which the caller may append to.
+     *
+     * @param name what the process is, unique in this workspace
+     * @param command the program and its arguments
+     * @throws IOException when the program cannot be started
+     * @throws IllegalStateException when the workspace is closed
+     */
+    public ChildProcess startPiped(String name, List<String> command) throws IOException {
+        Path logFile = logDirectory.resolve(name + ".log");
+        Files.deleteIfExists(logFile);
+        Files.createFile(logFile);
+        return start(name, command, Map.of(), logFile, ProcessBuilder.Redirect.appendTo(logFile.toFile()), false);
+    }
+
+    private synchronized ChildProcess start(String name, List<String> command, Map<String, String> environment,
+                                            Path logFile, ProcessBuilder.Redirect logRedirect, boolean isOutputLogged)
         throws IOException {
         if (isClosed) {
             throw new IllegalStateException("workspace " + directory + " is closed; not starting " + name);
         }
-        Path logFile = logDirectory.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
-            .redirectErrorStream(true).redirectOutput(logFile.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
+        if (isOutputLogged) {
+            builder.redirectErrorStream(true).redirectOutput(logRedirect);
+        } else {
+            builder.redirectError(logRedirect);
+        }
         builder.environment().putAll(environment);
         ChildProcess child = new ChildProcess(name, builder.start(), logFile);
         children.add(child);
-        LOG.debug("Process started [name={}, pid={}, command={}]", name, child.process().pid(), command);
+        everStarted.add(child);
+        LOG.debug("Process started [name={}, pid={}, command={}]", name, child.pid(), command);
         return child;
     }
 
-    /** Stops processes together: SIGTERM to each, then waits up to {@code timeoutMs} for all, then SIGKILL. */
+    /** @return every process this workspace started that is still running, stopped or not */
+    public synchronized List<ChildProcess> survivors() {
+        return everStarted.stream().filter(ChildProcess::isAlive).toList();
+    }
+
+    /** @return every process this workspace started, in order, running or not */
+    public synchronized List<ChildProcess> started() {
+        return List.copyOf(everStarted);
+    }
+
+    /**
+     * Stops processes together: SIGCONT to a suspended one, SIGTERM to each, then waits up to {@code timeoutMs} for
+     * all, then SIGKILL.
+     */
     public void stop(List<ChildProcess> processes, long timeoutMs) {
         for (ChildProcess child : processes) {
+            resume(child);
             closeInput(child);
             child.process().destroy();
         }
@@ -115,6 +160,18 @@ public final class Workspace implements AutoCloseable {
         }
     }
 
+    private static void resume(ChildProcess child) {
+        try {
+            child.resume();
+        } catch (IOException e) {
+            // SIGKILL after the grace period still ends it.
+            LOG.warn("Could not resume a suspended process [name={}, pid={}, error={}]", child.name(), child.pid(),
+                e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static void closeInput(ChildProcess child) {
         try {
             child.process().getOutputStream().close();
@@ -143,8 +200,16 @@ public final class Workspace implements AutoCloseable {
             isClosed = true;
             running = List.copyOf(children);
         }
-        stop(running, 10_000);
-        deleteDirectory();
+        // An interrupted caller (Ctrl-C, a test's timeout) still gets every process stopped and waited for.
+        boolean wasInterrupted = Thread.interrupted();
+        try {
+            stop(running, 10_000);
+            deleteDirectory();
+        } finally {
+            if (wasInterrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void deleteDirectory() {
@@ -153,7 +218,7 @@ public final class Workspace implements AutoCloseable {
                 Files.deleteIfExists(path);
             }
         } catch (IOException e) {
-            LOG.warn("Could not delete the bench's temporary directory [path={}, error={}]", directory, e.toString());
+            LOG.warn("Could not delete the workspace's temporary directory [path={}, error={}]", directory, e.toString());
         }
     }
 }

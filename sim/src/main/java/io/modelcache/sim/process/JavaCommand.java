@@ -1,4 +1,4 @@
-package io.modelcache.sim.bench;
+package io.modelcache.sim.process;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,7 +9,7 @@ import java.util.List;
  * gives a member (Pekko, Kryo and Hazelcast reach into JDK internals), and the caller's heap size, extra flags,
  * main class and arguments.
  */
-final class JavaCommand {
+public final class JavaCommand {
     /** What {@code bin/modelcache} passes to every JVM it starts. */
     private static final List<String> MEMBER_FLAGS = List.of(
         "-XX:MaxDirectMemorySize=64g",
@@ -30,7 +30,8 @@ final class JavaCommand {
      * @param arguments its arguments
      * @return the command to start
      */
-    static List<String> of(long heapMaxBytes, List<String> extraFlags, Class<?> mainClass, List<String> arguments) {
+    public static List<String> of(long heapMaxBytes, List<String> extraFlags, Class<?> mainClass,
+                                  List<String> arguments) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (heapMaxBytes > 0) {
