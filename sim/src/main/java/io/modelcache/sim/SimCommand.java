@@ -5,12 +5,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The simulator's commands, run by {@code bin/modelcache} when its first argument is {@code bench} (or
- * {@code sim}). Failures exit with code 1 and one line on standard error; usage mistakes with code 2.
+ * The simulator's commands, run by {@code bin/modelcache} when its first argument is {@code bench} or {@code sim}.
+ * Failures exit with code 1 and one line on standard error; usage mistakes with code 2.
  */
 @Command(name = "modelcache", mixinStandardHelpOptions = true, version = "modelcache 0.1.0",
-    description = "Measure modelcache and the stores its users would otherwise pick.",
-    subcommands = {BenchCommand.class, CommandLine.HelpCommand.class})
+    description = "Measure modelcache and the stores its users would otherwise pick; simulate clusters and faults.",
+    subcommands = {BenchCommand.class, ScenarioCommand.class, CommandLine.HelpCommand.class})
 public final class SimCommand implements Runnable {
 
     @CommandLine.Spec
@@ -18,7 +18,7 @@ public final class SimCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command, for example 'bench'");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command, for example 'bench' or 'sim'");
     }
 
     /**

@@ -121,20 +121,28 @@ public final class Workspace implements AutoCloseable {
 
     /**
      * Stops processes together: SIGCONT to a suspended one, SIGTERM to each, then waits up to {@code timeoutMs} for
-     * all, then SIGKILL.
+     * all, then SIGKILL. Returns when each has exited or survived SIGKILL for 5 s, even when the calling thread is
+     * interrupted (Ctrl-C, a test's timeout): the interrupt is kept for the caller, after the waiting.
      */
     public void stop(List<ChildProcess> processes, long timeoutMs) {
-        for (ChildProcess child : processes) {
-            resume(child);
-            closeInput(child);
-            child.process().destroy();
-        }
-        long deadlineNs = System.nanoTime() + timeoutMs * 1_000_000;
-        for (ChildProcess child : processes) {
-            awaitExit(child, Math.max(0, deadlineNs - System.nanoTime()));
+        boolean wasInterrupted = Thread.interrupted();
+        try {
+            for (ChildProcess child : processes) {
+                resume(child);
+                closeInput(child);
+                child.process().destroy();
+            }
+            long deadlineNs = System.nanoTime() + timeoutMs * 1_000_000;
+            for (ChildProcess child : processes) {
+                awaitExit(child, Math.max(0, deadlineNs - System.nanoTime()));
+            }
+        } finally {
+            if (wasInterrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         synchronized (this) {
-            children.removeAll(processes);
+            children.removeAll(processes.stream().filter(child -> !child.isAlive()).toList());
         }
     }
 
@@ -200,16 +208,8 @@ public final class Workspace implements AutoCloseable {
             isClosed = true;
             running = List.copyOf(children);
         }
-        // An interrupted caller (Ctrl-C, a test's timeout) still gets every process stopped and waited for.
-        boolean wasInterrupted = Thread.interrupted();
-        try {
-            stop(running, 10_000);
-            deleteDirectory();
-        } finally {
-            if (wasInterrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        stop(running, 10_000);
+        deleteDirectory();
     }
 
     private void deleteDirectory() {

@@ -1,0 +1,50 @@
+package io.modelcache.sim.scenario;
+
+import com.typesafe.config.Config;
+
+import java.util.List;
+
+/**
+ * One case of a scenario: a model, a sweep, the members' settings, faults and checks. A scenario without
+ * {@code cases} has one case, named after it.
+ *
+ * @param name unique in its scenario
+ * @param nodes how data node JVMs are started
+ * @param clients how many client JVMs load at once, and how they are started
+ * @param model what is stored and loaded
+ * @param sweep the points measured
+ * @param warmUps unmeasured load rounds after each put, before the measured ones (the first load in fresh JVMs runs
+ *     cold: about 4 times slower here), each checked like a measured one
+ * @param loads measured load rounds per point; every client loads once per round
+ * @param faults done during each point's first load round; a case with faults starts a new cluster for each point
+ * @param checks what the case must show
+ * @param memberConfig HOCON settings given to every node and client ({@code --config}), under the sweep's
+ */
+public record ScenarioCase(String name, NodeSettings nodes, ClientSettings clients, ModelSource model, Sweep sweep,
+                           int warmUps, int loads, List<Fault> faults, Checks checks, Config memberConfig) {
+
+    /**
+     * How data node JVMs are started.
+     *
+     * @param memoryBytes each node's off-heap budget ({@code --memory})
+     * @param heapBytes each node's {@code -Xmx}
+     * @param jvmOptions more JVM flags, after the simulator's
+     */
+    public record NodeSettings(long memoryBytes, long heapBytes, List<String> jvmOptions) {
+    }
+
+    /**
+     * How client JVMs ("inference services") are started.
+     *
+     * @param count how many; each joins the cluster as a client member, the first one also stores the model
+     * @param heapBytes each client's {@code -Xmx}
+     * @param jvmOptions more JVM flags, after the simulator's
+     */
+    public record ClientSettings(int count, long heapBytes, List<String> jvmOptions) {
+    }
+
+    /** @return whether the case does anything to the cluster while it loads */
+    public boolean hasFaults() {
+        return !faults.isEmpty();
+    }
+}
