@@ -218,7 +218,8 @@ public final class Workspace implements AutoCloseable {
                 Files.deleteIfExists(path);
             }
         } catch (IOException e) {
-            LOG.warn("Could not delete the workspace's temporary directory [path={}, error={}]", directory, e.toString());
+            LOG.warn("Could not delete the workspace's temporary directory [path={}, error={}]", directory,
+                e.toString());
         }
     }
 }

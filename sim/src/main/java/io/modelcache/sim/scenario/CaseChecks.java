@@ -53,16 +53,18 @@ final class CaseChecks {
         long puts = measurements.stream().filter(m -> !m.isLoad()).count();
         long rounds = measurements.stream().filter(Measurement::isLoad).count();
         int points = scenarioCase.sweep().points().size();
-        if (!errors.isEmpty()) {
-            return result("ran", false, String.join("; ", errors));
+        List<String> problems = new ArrayList<>(errors);
+        for (Measurement m : measurements) {
+            if (!m.isLoad() && !m.isCompleted()) {
+                problems.add("the put of point " + m.point() + " failed, so its loads did not run: " + m.error());
+            }
         }
-        boolean isAll = rounds == (long) points * scenarioCase.loads() || hasFailedPut();
+        if (!problems.isEmpty()) {
+            return result("ran", false, String.join("; ", problems));
+        }
+        boolean isAll = rounds == (long) points * scenarioCase.loads();
         return result("ran", isAll, String.format(Locale.ROOT, "%d point%s, %d put%s, %d load round%s", points,
             points == 1 ? "" : "s", puts, puts == 1 ? "" : "s", rounds, rounds == 1 ? "" : "s"));
-    }
-
-    private boolean hasFailedPut() {
-        return measurements.stream().anyMatch(m -> !m.isLoad() && !m.isCompleted());
     }
 
     private CheckResult identicalBytes() {
@@ -76,7 +78,8 @@ final class CaseChecks {
                 }
             }
         }
-        return result("identical-bytes", differing.isEmpty(), differing.isEmpty()
+        return result("identical-bytes", differing.isEmpty(), completed == 0 ? "no load round completed, so no "
+            + "bytes to compare" : differing.isEmpty()
             ? completed + " completed load round" + (completed == 1 ? "" : "s") + ", every byte identical"
             : "bytes differ from the source in " + String.join(", ", differing));
     }
@@ -101,7 +104,7 @@ final class CaseChecks {
         List<String> unexpected = new ArrayList<>();
         long completed = 0;
         long failed = 0;
-        for (Measurement m : measurements) {
+        for (Measurement m : loadRounds()) {
             if (m.isCompleted()) {
                 completed++;
             } else {
@@ -116,7 +119,7 @@ final class CaseChecks {
                 unexpected.add(where(m) + (m.isCompleted() ? " completed" : " failed: " + m.error()));
             }
         }
-        String seen = completed + " completed, " + failed + " failed";
+        String seen = "load rounds: " + completed + " completed, " + failed + " failed";
         return result("loads " + expected.label(), unexpected.isEmpty(), unexpected.isEmpty() ? seen
             : seen + "; not as expected: " + String.join("; ", unexpected));
     }

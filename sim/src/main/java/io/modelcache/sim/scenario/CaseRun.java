@@ -112,6 +112,12 @@ final class CaseRun {
             print("cluster of %d data nodes, %s chunks, %d client%s up in %.1f s", shape.nodes(),
                 describeBytes(shape.chunkSizeBytes()), scenarioCase.clients().count(),
                 scenarioCase.clients().count() == 1 ? "" : "s", (System.nanoTime() - startNs) / 1e9);
+            if (scenarioCase.isWarmUp()) {
+                long warmUpStartNs = System.nanoTime();
+                warmUp(cluster, points.getFirst(), modelFile);
+                print("warmed up (a put, a load and a remove, unmeasured) in %.1f s",
+                    (System.nanoTime() - warmUpStartNs) / 1e9);
+            }
             int from = 0;
             while (from < points.size()) {
                 int to = from + 1;
@@ -124,9 +130,10 @@ final class CaseRun {
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
-            fail((points.size() == 1 ? "point " + firstNumber : "points " + firstNumber + ".."
-                + (firstNumber + points.size() - 1)) + " on " + shape.nodes() + " node" + (shape.nodes() == 1 ? "" : "s")
-                + ": " + Failures.describe(e));
+            String which = points.size() == 1 ? "point " + firstNumber
+                : "points " + firstNumber + ".." + (firstNumber + points.size() - 1);
+            fail(which + " on " + shape.nodes() + " node" + (shape.nodes() == 1 ? "" : "s") + ": "
+                + Failures.describe(e));
         } finally {
             if (cluster != null) {
                 long stopStartNs = System.nanoTime();
@@ -146,28 +153,20 @@ final class CaseRun {
         if (stored == null) {
             return;
         }
-        for (int warmUp = 1; warmUp <= scenarioCase.warmUps(); warmUp++) {
-            warmUp(cluster, first, stored, modelFile);
-        }
         for (int i = 0; i < points.size(); i++) {
             for (int round = 1; round <= scenarioCase.loads(); round++) {
                 loadRound(cluster, points.get(i), firstNumber + i, round, stored, modelFile);
             }
         }
         if (!scenarioCase.hasFaults()) {
-            ProtocolLine removed = cluster.call(cluster.clients().getFirst(),
-                ProtocolLine.of("remove", "name", stored.name()), REMOVE_TIMEOUT_MS);
-            if (!removed.isTrue("ok")) {
-                throw new IllegalStateException("cannot remove " + stored.name() + ": " + removed.get("error", "?"));
-            }
+            remove(cluster, stored.name());
         }
     }
 
     private Stored put(SimCluster cluster, SweepPoint point, int number, Path modelFile) throws Exception {
         putCount++;
         String name = scenarioCase.name() + "-" + putCount;
-        ProtocolLine command = ProtocolLine.of("put", "path", modelFile, "name", name, "placement", point.placement(),
-            "store", point.store().label(), "parallelism", point.storeParallelism(), "replicas", point.replicas());
+        ProtocolLine command = putCommand(point, name, modelFile);
         meter.begin();
         ProtocolLine result = cluster.call(cluster.clients().getFirst(), command,
             scenarioCase.checks().within().toMillis());
@@ -193,19 +192,44 @@ final class CaseRun {
         return new Stored(name, bytes, chunks);
     }
 
-    /** An unmeasured load round; one that fails or loads other bytes ends the cluster's points. */
-    private void warmUp(SimCluster cluster, SweepPoint point, Stored stored, Path modelFile) throws Exception {
-        LoadRound.Outcome outcome = new LoadRound(cluster, meter, List.of(), scenarioCase.checks().within().toMillis())
+    /**
+     * Stores the model with the first point's settings, loads it once in every client and removes it, unmeasured, so
+     * that no measured point pays for cold JVMs; a warm-up that fails or loads other bytes ends the cluster's points.
+     */
+    private void warmUp(SimCluster cluster, SweepPoint point, Path modelFile) throws Exception {
+        ClientProcess first = cluster.clients().getFirst();
+        long withinMs = scenarioCase.checks().within().toMillis();
+        String name = scenarioCase.name() + "-warm-up-" + clusterCount;
+        ProtocolLine put = cluster.call(first, putCommand(point, name, modelFile), withinMs);
+        if (!put.isTrue("ok")) {
+            throw new IllegalStateException("the warm-up put failed: " + put.get("error", "?"));
+        }
+        Stored stored = new Stored(name, put.getLong("bytes"), (int) put.getLong("chunks"));
+        LoadRound.Outcome loads = new LoadRound(cluster, meter, List.of(), withinMs)
             .run(loadCommand(point, stored, modelFile));
-        for (ProtocolLine result : outcome.results()) {
-            if (!result.isTrue("ok")) {
-                throw new IllegalStateException("a warm-up load failed: " + result.get("error", "?"));
+        for (ProtocolLine load : loads.results()) {
+            if (!load.isTrue("ok")) {
+                throw new IllegalStateException("a warm-up load failed: " + load.get("error", "?"));
             }
-            if (!result.isTrue("identical")) {
+            if (!load.isTrue("identical")) {
                 throw new IllegalStateException("a warm-up load's bytes differ from the source at byte "
-                    + result.get("mismatch-at", "?"));
+                    + load.get("mismatch-at", "?"));
             }
         }
+        remove(cluster, name);
+    }
+
+    private void remove(SimCluster cluster, String name) throws Exception {
+        ProtocolLine removed = cluster.call(cluster.clients().getFirst(), ProtocolLine.of("remove", "name", name),
+            REMOVE_TIMEOUT_MS);
+        if (!removed.isTrue("ok")) {
+            throw new IllegalStateException("cannot remove " + name + ": " + removed.get("error", "?"));
+        }
+    }
+
+    private static ProtocolLine putCommand(SweepPoint point, String name, Path modelFile) {
+        return ProtocolLine.of("put", "path", modelFile, "name", name, "placement", point.placement(),
+            "store", point.store().label(), "parallelism", point.storeParallelism(), "replicas", point.replicas());
     }
 
     private static ProtocolLine loadCommand(SweepPoint point, Stored stored, Path modelFile) {

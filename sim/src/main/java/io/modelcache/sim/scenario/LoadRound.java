@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -64,7 +65,7 @@ final class LoadRound {
         private long appliedNs;
         private long resumeDueNs;
         private boolean isResumePending;
-        private volatile long exitedNs;
+        private CompletableFuture<Long> exitedNs;
 
         FaultState(Fault fault) {
             this.fault = fault;
@@ -218,7 +219,7 @@ final class LoadRound {
             }
             case LEAVE -> {
                 state.target = cluster.node(fault.node());
-                state.target.process().onExit().thenRun(() -> state.exitedNs = System.nanoTime());
+                state.exitedNs = state.target.process().onExit().thenApply(exited -> System.nanoTime());
                 state.target.process().destroy();
             }
             case JOIN -> {
@@ -246,12 +247,13 @@ final class LoadRound {
         }
         switch (state.fault.action()) {
             case LEAVE -> {
-                Process process = state.target.process();
-                boolean isExited = process.waitFor(LEAVE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-                state.detail = isExited
-                    ? String.format(Locale.ROOT, "SIGTERM; left and exited with code %d %.1f s later",
-                        process.exitValue(), (state.exitedNs - state.appliedNs) / 1e9)
-                    : "SIGTERM; still running " + LEAVE_TIMEOUT_MS + " ms later";
+                try {
+                    long exitedNs = state.exitedNs.get(LEAVE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                    state.detail = String.format(Locale.ROOT, "SIGTERM; left and exited with code %d %.1f s later",
+                        state.target.process().exitValue(), (exitedNs - state.appliedNs) / 1e9);
+                } catch (TimeoutException e) {
+                    state.detail = "SIGTERM; still running " + LEAVE_TIMEOUT_MS + " ms later";
+                }
             }
             case JOIN -> {
                 int expected = cluster.liveNodes();

@@ -13,15 +13,16 @@ import java.util.List;
  * @param clients how many client JVMs load at once, and how they are started
  * @param model what is stored and loaded
  * @param sweep the points measured
- * @param warmUps unmeasured load rounds after each put, before the measured ones (the first load in fresh JVMs runs
- *     cold: about 4 times slower here), each checked like a measured one
+ * @param isWarmUp whether each new cluster first stores the model, loads it once and removes it, unmeasured but
+ *     checked: the first put and load in fresh JVMs run cold (here a 23 MB load took 0.31 s, the next ones 0.07 s,
+ *     and a first put 3 times as long as the next), which no measured point should pay
  * @param loads measured load rounds per point; every client loads once per round
  * @param faults done during each point's first load round; a case with faults starts a new cluster for each point
  * @param checks what the case must show
  * @param memberConfig HOCON settings given to every node and client ({@code --config}), under the sweep's
  */
 public record ScenarioCase(String name, NodeSettings nodes, ClientSettings clients, ModelSource model, Sweep sweep,
-                           int warmUps, int loads, List<Fault> faults, Checks checks, Config memberConfig) {
+                           boolean isWarmUp, int loads, List<Fault> faults, Checks checks, Config memberConfig) {
 
     /**
      * How data node JVMs are started.

@@ -66,8 +66,8 @@ public final class ScenarioParser {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern BARE = Pattern.compile("[A-Za-z0-9._:/@+-]+");
     private static final Set<String> TOP_KEYS = Set.of("name", "description", "nodes", "clients", "model", "sweep",
-        "warm-ups", "loads", "faults", "checks", "config", "cases");
-    private static final Set<String> CASE_KEYS = Set.of("name", "nodes", "clients", "model", "sweep", "warm-ups",
+        "warm-up", "loads", "faults", "checks", "config", "cases");
+    private static final Set<String> CASE_KEYS = Set.of("name", "nodes", "clients", "model", "sweep", "warm-up",
         "loads", "faults", "checks", "config");
     private static final Set<String> NODE_KEYS = Set.of("memory", "heap", "jvm-options");
     private static final Set<String> CLIENT_KEYS = Set.of("count", "heap", "jvm-options");
@@ -176,7 +176,7 @@ public final class ScenarioParser {
         ScenarioCase scenarioCase(String name) {
             checkObjects();
             Sweep sweep = sweep();
-            int warmUps = integer("warm-ups", 1, 0, MAX_LOAD_ROUNDS);
+            boolean isWarmUp = bool("warm-up", true);
             int loads = integer("loads", 3, 0, MAX_LOAD_ROUNDS);
             ModelSource model = model();
             Checks checks = checks();
@@ -187,7 +187,7 @@ public final class ScenarioParser {
             if (faults.isEmpty() && checks.loads() == ExpectedLoads.FAILED) {
                 throw invalid("checks.loads", "expects loads to fail, but the case has no faults to fail them");
             }
-            return new ScenarioCase(name, nodeSettings(), clientSettings(), model, sweep, warmUps, loads, faults,
+            return new ScenarioCase(name, nodeSettings(), clientSettings(), model, sweep, isWarmUp, loads, faults,
                 checks, memberConfig());
         }
 
@@ -333,8 +333,9 @@ public final class ScenarioParser {
                 long rowBytes = (long) ROW_ELEMENTS * dtype.bytesPerElement();
                 if (sizeBytes * share / count < rowBytes) {
                     throw invalidAt(shown.substring(0, shown.length() - 1), render(objects.get(i)),
-                        "makes tensors of " + (long) (sizeBytes * share / count) + " bytes, smaller than one row of " + ROW_ELEMENTS + " " + dtype + " elements ("
-                        + rowBytes + " bytes); use fewer tensors or a larger share");
+                        "makes tensors of " + (long) (sizeBytes * share / count) + " bytes, smaller than one row of "
+                            + ROW_ELEMENTS + " " + dtype + " elements (" + rowBytes + " bytes); use fewer tensors or "
+                            + "a larger share");
                 }
                 shares += share;
                 tensorCount += count;

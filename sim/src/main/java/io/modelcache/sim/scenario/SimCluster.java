@@ -32,9 +32,9 @@ import java.util.stream.Stream;
  * One cluster of a scenario case on 127.0.0.1: data node JVMs running {@code modelcache node}, and client JVMs
  * ({@link SimClient}) that join it. Starting it waits, with timeouts, until every port listens, every client has
  * joined and the first client sees every data node up. Closing it stops every process it started (a suspended one
- * is resumed first; SIGTERM, then SIGKILL after 5 s), removes the shared-memory files named after their process ids (Aeron's
- * {@code /dev/shm/modelcache-aeron-<pid>-<n>}, which a node killed with SIGKILL cannot remove itself) and reports
- * any process that survived.
+ * is resumed first; SIGTERM, then SIGKILL after 5 s), removes the shared-memory files named after their process ids
+ * (Aeron's {@code /dev/shm/modelcache-aeron-<pid>-<n>}, which a node killed with SIGKILL cannot remove itself) and
+ * reports any process that survived.
  *
  * <p>Used by one thread, the case's.
  */
@@ -81,7 +81,8 @@ final class SimCluster implements AutoCloseable {
         List<String> nodeFlags = new ArrayList<>(memberFlags);
         nodeFlags.addAll(scenarioCase.nodes().jvmOptions());
         DataNodes nodes = new DataNodes(workspace, namePrefix + "node-", scenarioCase.nodes().heapBytes(), nodeFlags,
-            List.of("--memory", Long.toString(scenarioCase.nodes().memoryBytes()), "--config", memberConfig.toString()));
+            List.of("--memory", Long.toString(scenarioCase.nodes().memoryBytes()), "--config",
+                memberConfig.toString()));
         SimCluster cluster = new SimCluster(workspace, meter, nodes);
         try {
             cluster.startNodes(shape.nodes());

@@ -28,17 +28,18 @@ import java.util.TreeSet;
  * The run's plots, drawn with XChart into PNG files:
  *
  * <ul>
- *   <li>{@code load-vs-p-MODEL.png} and {@code store-vs-p-MODEL.png}: seconds against P (log 2 scale) for each
- *       strategy, bounded as measured points, serial and parallel (which take no P) as flat lines across the range;
- *       the time model's prediction drawn dashed in the same colour over each;</li>
+ *   <li>{@code load-vs-p-MODEL.png} and {@code store-vs-p-MODEL.png}, for each case whose points vary in strategy or
+ *       P: seconds against P (log 2 scale) for each strategy, bounded as measured points, serial and parallel (which
+ *       take no P) as flat lines across the range; the time model's prediction drawn dashed in the same colour over
+ *       each;</li>
  *   <li>{@code load-vs-nodes-MODEL.png} and {@code store-vs-nodes-MODEL.png}, when the node count varies: seconds
  *       against data nodes for each strategy and P, with the prediction;</li>
  *   <li>{@code faults.png}: the seconds of each point's load round with faults, completed or failed.</li>
  * </ul>
  *
  * Measurements are medians over rounds of one client, outside cases with faults; a load's seconds are its transfer
- * seconds, the time the model describes. A suffix naming nodes, replicas, chunk size and placement is added to a
- * file's name when one model has several such groups.
+ * seconds, the time the model describes. A file's name gets the case's name when several cases plot one model, and
+ * the nodes, replicas, chunk size and placement when one case plots several such groups.
  */
 final class SimPlots {
     private static final int WIDTH = 1000;
@@ -55,12 +56,17 @@ final class SimPlots {
     private final Predictions predictions;
     private final List<String> files = new ArrayList<>();
 
-    /** Points of one operation on one model, cluster and layout; P and strategy vary inside. */
-    private record Group(String operation, String model, int nodes, int replicas, long chunkSizeBytes,
-                         String placement) {
+    /** Points of one case's operation on one model, cluster and layout; P and strategy vary inside. */
+    private record Group(String caseName, String operation, String model, int nodes, int replicas,
+                         long chunkSizeBytes, String placement) {
         String suffix() {
             return String.format(Locale.ROOT, "-%dnodes-r%d-%s-%s", nodes, replicas,
                 CaseRun.describeBytes(chunkSizeBytes).replace(" ", "").toLowerCase(Locale.ROOT), placement);
+        }
+
+        /** @return {@code load} or {@code store}, as file names and titles say it */
+        String verb() {
+            return operation.equals("load") ? "load" : "store";
         }
     }
 
@@ -101,8 +107,8 @@ final class SimPlots {
         Map<Group, List<Point>> groups = new LinkedHashMap<>();
         for (List<Measurement> point : rounds.values()) {
             Measurement first = point.getFirst();
-            Group group = new Group(first.operation(), first.model(), first.nodes(), first.replicas(),
-                first.chunkSizeBytes(), first.placement());
+            Group group = new Group(first.caseName(), first.operation(), first.model(), first.nodes(),
+                first.replicas(), first.chunkSizeBytes(), first.placement());
             double[] seconds = point.stream().mapToDouble(Predictions::measuredSeconds).toArray();
             groups.computeIfAbsent(group, key -> new ArrayList<>()).add(new Point(first, SimReport.median(seconds)));
         }
@@ -113,7 +119,10 @@ final class SimPlots {
         for (Map.Entry<Group, List<Point>> entry : groups.entrySet()) {
             Group group = entry.getKey();
             List<Point> points = entry.getValue();
-            Set<Integer> parallelisms = new TreeSet<>();
+            if (!isPlotted(points)) {
+                continue;
+            }
+            TreeSet<Integer> parallelisms = new TreeSet<>();
             Set<TransferStrategy> strategies = new TreeSet<>();
             for (Point point : points) {
                 strategies.add(point.first().strategy());
@@ -121,12 +130,9 @@ final class SimPlots {
                     parallelisms.add(point.first().parallelism());
                 }
             }
-            if (parallelisms.size() < 2 && strategies.size() < 2) {
-                continue;
-            }
             // Serial is bounded at P=1; flat lines span from there to the largest P measured.
             double low = 1;
-            double high = parallelisms.isEmpty() ? 32 : Math.max(2, ((TreeSet<Integer>) parallelisms).last());
+            double high = parallelisms.isEmpty() ? 32 : Math.max(2, parallelisms.last());
             XYChart chart = chart(String.format(Locale.ROOT, "%s of %s on %d node%s, R=%d, %s chunks, %s placement",
                     group.operation().equals("load") ? "Load" : "Store", group.model(), group.nodes(),
                     group.nodes() == 1 ? "" : "s", group.replicas(), CaseRun.describeBytes(group.chunkSizeBytes()),
@@ -136,9 +142,17 @@ final class SimPlots {
             for (TransferStrategy strategy : strategies) {
                 addStrategy(chart, strategy, points, low, high);
             }
-            save(chart, group.operation() + "-vs-p-" + group.model()
-                + (isModelShared(groups, group) ? group.suffix() : ""));
+            chart.getStyler().setXAxisTickMarkSpacingHint(50);
+            save(chart, fileName(groups, group));
         }
+    }
+
+    /** @return whether the points vary in strategy or in P, so that a plot against P shows something */
+    private static boolean isPlotted(List<Point> points) {
+        long strategies = points.stream().map(point -> point.first().strategy()).distinct().count();
+        long parallelisms = points.stream().filter(point -> point.first().strategy() == TransferStrategy.BOUNDED)
+            .map(point -> point.first().parallelism()).distinct().count();
+        return strategies > 1 || parallelisms > 1;
     }
 
     private void addStrategy(XYChart chart, TransferStrategy strategy, List<Point> points, double low, double high) {
@@ -185,7 +199,7 @@ final class SimPlots {
         Map<String, Map<String, List<Point>>> byModel = new LinkedHashMap<>();
         for (Map.Entry<Group, List<Point>> entry : groups.entrySet()) {
             Group group = entry.getKey();
-            String key = group.operation() + "/" + group.model();
+            String key = group.verb() + "/" + group.model();
             for (Point point : entry.getValue()) {
                 String series = CaseRun.label(point.first().strategy(), point.first().parallelism())
                     + String.format(Locale.ROOT, " R=%d", group.replicas());
@@ -203,6 +217,7 @@ final class SimPlots {
             String modelName = model.getKey().substring(operation.length() + 1);
             XYChart chart = chart((operation.equals("load") ? "Load" : "Store") + " of " + modelName
                 + " against the number of data nodes", "data nodes", secondsTitle(operation));
+            chart.getStyler().setXAxisTickMarkSpacingHint(50);
             int colour = 0;
             for (Map.Entry<String, List<Point>> series : model.getValue().entrySet()) {
                 addNodeSeries(chart, series.getKey(), series.getValue(), PALETTE[colour++ % PALETTE.length]);
@@ -266,9 +281,21 @@ final class SimPlots {
         files.add(file);
     }
 
-    private static boolean isModelShared(Map<Group, List<Point>> groups, Group group) {
-        return groups.keySet().stream().filter(other -> other.operation().equals(group.operation())
-            && other.model().equals(group.model())).count() > 1;
+    /**
+     * @return {@code load-vs-p-MODEL}, with the case's name when another case plots the same operation and model,
+     *     and the cluster and layout when the case plots several
+     */
+    private String fileName(Map<Group, List<Point>> groups, Group group) {
+        String name = group.verb() + "-vs-p-" + group.model();
+        long sameModel = groups.keySet().stream().filter(other -> other.operation().equals(group.operation())
+            && other.model().equals(group.model()) && isPlotted(groups.get(other))).count();
+        long sameCase = groups.keySet().stream().filter(other -> other.operation().equals(group.operation())
+            && other.model().equals(group.model()) && other.caseName().equals(group.caseName())
+            && isPlotted(groups.get(other))).count();
+        if (sameModel > sameCase) {
+            name += "-" + group.caseName();
+        }
+        return sameCase > 1 ? name + group.suffix() : name;
     }
 
     private static String secondsTitle(String operation) {

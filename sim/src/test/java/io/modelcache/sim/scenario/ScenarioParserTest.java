@@ -43,7 +43,7 @@ class ScenarioParserTest {
         assertEquals(List.of(new SweepPoint("hash", TransferStrategy.BOUNDED, 8, TransferStrategy.BOUNDED, 4, 3, 1,
             4 << 20)), only.sweep().points());
         assertEquals(3, only.loads());
-        assertEquals(1, only.warmUps());
+        assertTrue(only.isWarmUp());
         assertEquals(Duration.ofMinutes(5), only.checks().within());
         assertEquals(Checks.ExpectedLoads.COMPLETED, only.checks().loads());
         assertTrue(only.checks().identicalBytes() && only.checks().noProcessLeft());
@@ -165,8 +165,8 @@ class ScenarioParserTest {
             + "but join starts a new one");
         assertRefused(MINIMAL + "faults = [{ action = kill, node = 1, at-progress = 1.0 }]",
             "faults[0].at-progress = 1 is not below 1");
-        assertRefused(MINIMAL + "faults = [{ action = kill, node = 1, at = 10 minutes }]", "faults[0].at = \"10 minutes\" is "
-            + "not before the case's checks.within (5 min)");
+        assertRefused(MINIMAL + "faults = [{ action = kill, node = 1, at = 10 minutes }]",
+            "faults[0].at = \"10 minutes\" is not before the case's checks.within (5 min)");
         assertRefused(MINIMAL + "faults = [{ action = explode, node = 1, at = 1 s }]",
             "faults[0].action = explode is unknown; use kill, stop, leave or join");
         assertRefused(MINIMAL + "loads = 0\nfaults = [{ action = join, at = 1 s }]", "loads = 0 leaves no load round");

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class SimRunnerCleanupTest {
     private static final String ONE_NODE = "model = all-minilm-l6-v2-q\nnodes.heap = 256 MiB\n"
-        + "sweep.nodes = 1\nwarm-ups = 0\nloads = 1\n";
+        + "sweep.nodes = 1\nwarm-up = false\nloads = 1\n";
 
     @Test
     void aRunWhoseClientCannotStartStopsItsNodesAndReportsWhy() throws Exception {
