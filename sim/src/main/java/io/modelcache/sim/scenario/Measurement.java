@@ -51,7 +51,10 @@ public record Measurement(String caseName, int point, String operation, int roun
         return isLoad() ? modelBytes * clients : modelBytes * replicas;
     }
 
-    /** @return MB/s (10^6 bytes) of model bytes per client over the whole operation, 0 when it failed */
+    /**
+     * @return MB/s (10^6 bytes) of model over the whole operation, added up over the clients (each loads the whole
+     *     model); 0 when it failed
+     */
     public double megabytesPerSecond() {
         return isCompleted && seconds > 0 ? modelBytes * (double) clients / seconds / 1e6 : 0;
     }

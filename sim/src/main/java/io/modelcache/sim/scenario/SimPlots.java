@@ -139,10 +139,13 @@ final class SimPlots {
                     group.placement()),
                 "P (log 2 scale; serial and parallel take no P)", secondsTitle(group.operation()));
             chart.getStyler().setxAxisTickLabelsFormattingFunction(SimPlots::powerOfTwoLabel);
+            // XChart places the x axis's ticks at the first series' values: bounded, with every P, goes first.
+            addStrategy(chart, TransferStrategy.BOUNDED, points, low, high);
             for (TransferStrategy strategy : strategies) {
-                addStrategy(chart, strategy, points, low, high);
+                if (strategy != TransferStrategy.BOUNDED) {
+                    addStrategy(chart, strategy, points, low, high);
+                }
             }
-            chart.getStyler().setXAxisTickMarkSpacingHint(50);
             save(chart, fileName(groups, group));
         }
     }
@@ -217,7 +220,6 @@ final class SimPlots {
             String modelName = model.getKey().substring(operation.length() + 1);
             XYChart chart = chart((operation.equals("load") ? "Load" : "Store") + " of " + modelName
                 + " against the number of data nodes", "data nodes", secondsTitle(operation));
-            chart.getStyler().setXAxisTickMarkSpacingHint(50);
             int colour = 0;
             for (Map.Entry<String, List<Point>> series : model.getValue().entrySet()) {
                 addNodeSeries(chart, series.getKey(), series.getValue(), PALETTE[colour++ % PALETTE.length]);

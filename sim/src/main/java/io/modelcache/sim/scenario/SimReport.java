@@ -220,7 +220,7 @@ final class SimReport {
             + "miss: model s over transfer s, minus 1. textbook s: the formulas the design started from, with t one "
             + "chunk's time in the serial measurement of the same model, nodes and R: serial and parallel t·N, "
             + "bounded t·N/P. P: the bounded strategy's parallelism (serial and parallel take none). MB/s: 10^6 "
-            + "bytes of model per second, per client. CPU: seconds of all nodes + all clients over the operation "
+            + "bytes of model per second, added up over the clients. CPU: seconds of all nodes + all clients over the operation "
             + "(median of rounds); peak: the largest node's and client's resident memory over it.\n\n");
         return table.toString();
     }
@@ -363,9 +363,15 @@ final class SimReport {
     }
 
     private static String describe(TimeModel model) {
-        return String.format(Locale.ROOT, "L = %.2f ms per request, S = %.0f MB/s per stream, N = %.0f MB/s per "
-                + "node, C = %.0f MB/s at the receiver", model.latencySeconds() * 1e3,
-            model.streamBytesPerSecond() / 1e6, model.nodeBytesPerSecond() / 1e6, model.sinkBytesPerSecond() / 1e6);
+        return String.format(Locale.ROOT, "L = %.2f ms per request, S = %s per stream, N = %s per node, C = %s at "
+                + "the receiver", model.latencySeconds() * 1e3, rate(model.streamBytesPerSecond()),
+            rate(model.nodeBytesPerSecond()), rate(model.sinkBytesPerSecond()));
+    }
+
+    /** A fitted rate past 100 GB/s means the measurements never met that limit: the fit drifts, it did not find one. */
+    private static String rate(double bytesPerSecond) {
+        return bytesPerSecond > 100e9 ? "no limit found (fitted beyond 100 GB/s)"
+            : String.format(Locale.ROOT, "%.0f MB/s", bytesPerSecond / 1e6);
     }
 
     private String checkTable() {
