@@ -8,7 +8,6 @@ import io.modelcache.sim.process.ChildProcess;
 import io.modelcache.sim.process.ProcessMeter;
 import io.modelcache.sim.process.Workspace;
 import io.modelcache.sim.scenario.SweepPoint.ClusterShape;
-import io.modelcache.sim.scenario.SweepPoint.StoreShape;
 import io.modelcache.timing.TimeModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
