@@ -352,6 +352,9 @@ final class SimReport {
                     m.strategyLabel(), m.nodes(), m.replicas(), measured, predicted.getAsDouble(), miss * 100));
             }
         }
+        if (predictions.model(true).isEmpty() && predictions.model(false).isEmpty()) {
+            return text.append('\n').toString();
+        }
         text.append("\nPrediction and measurement differ by more than ")
             .append(Math.round(Predictions.FLAGGED_MISS * 100)).append("% at ").append(misses.size())
             .append(misses.size() == 1 ? " point" : " points").append(misses.isEmpty() ? ".\n\n" : ":\n\n");
