@@ -24,8 +24,8 @@ final class Predictions {
     /** A miss larger than this fraction of the measurement is flagged in the summary. */
     static final double FLAGGED_MISS = 0.20;
 
-    /** The model's constants: fewer distinct shapes than these would fit any measurement exactly. */
-    static final int MIN_SHAPES = 4;
+    /** The model's constants (T0, L, S, N, C): fewer distinct shapes than these would fit any measurement exactly. */
+    static final int MIN_SHAPES = 5;
 
     private final Set<String> faultCases;
     private final TimeModel loadModel;

@@ -365,9 +365,9 @@ final class SimReport {
     }
 
     private static String describe(TimeModel model) {
-        return String.format(Locale.ROOT, "L = %.2f ms per request, S = %s per stream, N = %s per node, C = %s at "
-                + "the receiver", model.latencySeconds() * 1e3, rate(model.streamBytesPerSecond()),
-            rate(model.nodeBytesPerSecond()), rate(model.sinkBytesPerSecond()));
+        return String.format(Locale.ROOT, "T0 = %.1f ms per transfer, L = %.2f ms per request, S = %s per stream, "
+                + "N = %s per node, C = %s at the receiver", model.setupSeconds() * 1e3, model.latencySeconds() * 1e3,
+            rate(model.streamBytesPerSecond()), rate(model.nodeBytesPerSecond()), rate(model.sinkBytesPerSecond()));
     }
 
     /** A fitted rate past 100 GB/s means the measurements never met that limit: the fit drifts, it did not find one. */
