@@ -54,7 +54,9 @@ public record TimeModel(double setupSeconds, double latencySeconds, double strea
 
     /**
      * The requests a load of {@code chunks} chunks makes: the loader hands out batches of up to
-     * {@code batchChunks}, fewer when fewer than {@code inFlight} full batches are left (see LoadJob).
+     * {@code batchChunks}, fewer when fewer than {@code inFlight} full batches are left (see LoadJob). It counts
+     * batches over the whole model; the loader fills each batch from one partition, so a model with fewer chunks
+     * than {@code batchChunks} per partition takes more requests than this (at least one per partition).
      */
     public static int loadRequests(int chunks, int inFlight, int batchChunks) {
         int requests = 0;
