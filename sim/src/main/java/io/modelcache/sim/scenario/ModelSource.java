@@ -1,6 +1,7 @@
 package io.modelcache.sim.scenario;
 
 import io.modelcache.format.DType;
+import io.modelcache.sim.bench.Sizes;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -40,15 +41,9 @@ public sealed interface ModelSource {
             return "synthetic-" + describe(sizeBytes);
         }
 
+        /** @return the size in its largest whole binary unit, without a space: {@code 1GiB}, {@code 1000B} */
         private static String describe(long bytes) {
-            String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-            int unit = 0;
-            long value = bytes;
-            while (unit < units.length - 1 && value >= 1024 && value % 1024 == 0) {
-                value /= 1024;
-                unit++;
-            }
-            return value + units[unit];
+            return Sizes.describe(bytes).replace(" bytes", "B").replace(" ", "");
         }
     }
 

@@ -14,6 +14,7 @@ import io.modelcache.format.DType;
 import io.modelcache.node.ModelCacheSettings;
 import io.modelcache.node.TransferStrategy;
 import io.modelcache.placement.Placement;
+import io.modelcache.sim.bench.Sizes;
 import io.modelcache.sim.scenario.Checks.ExpectedLoads;
 import io.modelcache.sim.scenario.ModelSource.TensorGroup;
 import io.modelcache.sim.scenario.ScenarioCase.ClientSettings;
@@ -647,14 +648,7 @@ public final class ScenarioParser {
         }
 
         private static String describe(long bytes) {
-            String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB"};
-            int unit = 0;
-            long value = bytes;
-            while (unit < units.length - 1 && value >= 1024 && value % 1024 == 0) {
-                value /= 1024;
-                unit++;
-            }
-            return value + " " + units[unit];
+            return Sizes.describe(bytes);
         }
 
         private static String describe(Duration duration) {
