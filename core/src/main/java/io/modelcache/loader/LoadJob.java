@@ -196,7 +196,8 @@ final class LoadJob extends AbstractBehavior<LoadJob.Command> {
         parallelism = strategy.inFlight(parallelism, manifest.chunks().size());
         routerSlots = parallelism;
         fetchers = getContext().spawn(Routers.pool(parallelism,
-                Behaviors.supervise(Fetcher.create(loadId, destination, manifest.chunks(), settings.fetchChunkTimeout()))
+                Behaviors.supervise(
+                        Fetcher.create(loadId, destination, manifest.chunks(), settings.fetchChunkTimeout()))
                     .onFailure(SupervisorStrategy.restart()))
             .withRoundRobinRouting(), "fetchers");
         transferStartNs = System.nanoTime();

@@ -157,8 +157,8 @@ class StrategiesContractTest {
             .toCompletableFuture().get(60, TimeUnit.SECONDS);
         try {
             long[] before = served();
-            try (LoadedModel loaded = client.load(LoadRequest.intoMemory("spread").withStrategy(TransferStrategy.SERIAL))
-                .toCompletableFuture().get(60, TimeUnit.SECONDS)) {
+            LoadRequest serial = LoadRequest.intoMemory("spread").withStrategy(TransferStrategy.SERIAL);
+            try (LoadedModel loaded = client.load(serial).toCompletableFuture().get(60, TimeUnit.SECONDS)) {
                 assertEquals(-1, expected.mismatch(loaded.file("mixed.safetensors")));
             }
             long[] after = served();
@@ -177,7 +177,9 @@ class StrategiesContractTest {
     }
 
     private static long[] served() {
-        return cluster.nodes().stream().mapToLong(node -> NodeRuntime.get(node.system()).dataServer().served()).toArray();
+        return cluster.nodes().stream()
+            .mapToLong(node -> NodeRuntime.get(node.system()).dataServer().served())
+            .toArray();
     }
 
     /** What the strategy allows, and a measured peak within it. */

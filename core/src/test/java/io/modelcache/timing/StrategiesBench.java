@@ -51,7 +51,8 @@ public final class StrategiesBench {
                 await(client.put(PutRequest.of(model, "balance-" + placement).withPlacement(placement)
                     .withPartitions(24)));
                 ModelStat stat = await(client.stat("balance-" + placement));
-                System.out.printf(Locale.ROOT, "  %-7s %.3f  %s%n", placement, stat.balance(), stat.bytesByNode().values());
+                System.out.printf(Locale.ROOT, "  %-7s %.3f  %s%n", placement, stat.balance(),
+                    stat.bytesByNode().values());
                 await(client.remove("balance-" + placement));
             }
 

@@ -129,7 +129,8 @@ final class PutCommand implements Callable<Integer> {
                 TransferStrategy.named("--store", strategy);
             }
             if (replicas < 1 || replicas > PutRequest.MAX_REPLICAS) {
-                throw new IllegalArgumentException("--replicas " + replicas + " is outside 1.." + PutRequest.MAX_REPLICAS);
+                throw new IllegalArgumentException("--replicas " + replicas + " is outside 1.."
+                    + PutRequest.MAX_REPLICAS);
             }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

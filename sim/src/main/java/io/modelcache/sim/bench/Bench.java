@@ -18,9 +18,9 @@ import java.util.Optional;
 
 /**
  * Runs the bench: generates the values once, then for each system in turn sets it up, measures every client
- * count (warm-ups, the first checked byte for byte, then the measured runs, median reported) and tears it down before the next, so
- * that no two systems compete for the two cores or the memory. A system that is unavailable is reported and
- * skipped; one that fails is reported and the bench goes on with the next.
+ * count (warm-ups, the first checked byte for byte, then the measured runs, median reported) and tears it
+ * down before the next, so that no two systems compete for the two cores or the memory. A system that is
+ * unavailable is reported and skipped; one that fails is reported and the bench goes on with the next.
  *
  * <p>Every client reads every value once per run into its own off-heap memory, so N clients move N times the
  * bytes and the aggregate MB/s is N × size / wall time; this models N inference replicas starting at once.

@@ -219,8 +219,8 @@ final class SimReport {
             + "miss: model s over transfer s, minus 1. textbook s: the formulas the design started from, with t one "
             + "chunk's time in the serial measurement of the same model, nodes and R: serial and parallel t·N, "
             + "bounded t·N/P. P: the bounded strategy's parallelism (serial and parallel take none). MB/s: 10^6 "
-            + "bytes of model per second, added up over the clients. CPU: seconds of all nodes + all clients over the operation "
-            + "(median of rounds); peak: the largest node's and client's resident memory over it.\n\n");
+            + "bytes of model per second, added up over the clients. CPU: seconds of all nodes + all clients over "
+            + "the operation (median of rounds); peak: the largest node's and client's resident memory over it.\n\n");
         return table.toString();
     }
 
