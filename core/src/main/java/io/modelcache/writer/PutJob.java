@@ -336,8 +336,8 @@ final class PutJob extends AbstractBehavior<PutJob.Command> {
         getContext().getLog().info("Stored model [id={}, bytes={}, chunks={}, partitions={}, replicas={}, "
                 + "placement={}, strategy={}, parallelism={}, peakInFlight={}, seconds={}, MBps={}]", stored.modelId(),
             stored.bytes(), stored.chunks(), stored.partitions(), stored.replicas(), manifest.placement(),
-            stored.strategy().label(), stored.parallelism(), stored.peakInFlight(), String.format("%.3f", stored.seconds()),
-            String.format("%.0f", stored.megabytesPerSecond()));
+            stored.strategy().label(), stored.parallelism(), stored.peakInFlight(),
+            String.format("%.3f", stored.seconds()), String.format("%.0f", stored.megabytesPerSecond()));
         replyTo.tell(stored);
         return Behaviors.stopped();
     }
